@@ -1,0 +1,55 @@
+# Two commands for a newcomer: `make run` (set up everything, then serve) and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+SIZE ?= 100000
+
+.PHONY: run test install db demo lint format bench bench-throughput stopdb clean-db messages
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+db: install
+	$(PY) manage.py migrate --no-input
+
+demo: db
+	$(PY) manage.py load_reference_data
+	$(PY) manage.py load_demo_catalogue
+	$(PY) manage.py create_demo_staff
+
+run: demo
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: install
+	$(PY) -m bench.run --size $(SIZE)
+
+bench-throughput: install
+	$(PY) -m bench.throughput --size $(SIZE)
+
+messages: install
+	$(PY) manage.py makemessages -l en --ignore '.venv/*' --ignore 'var/*'
+
+stopdb:
+	$(PY) -m directory.localdb stop
+
+clean-db: stopdb
+	rm -rf var/pgdata

@@ -1,0 +1,403 @@
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Upper
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .validators import NEQ_REGEX, POSTAL_CODE_REGEX, validate_neq, validate_postal_code
+
+# Text search configurations created by migration 0001: French and English stemming with accents removed.
+FRENCH_SEARCH_CONFIG = "fr_unaccent"
+ENGLISH_SEARCH_CONFIG = "en_unaccent"
+
+
+class Region(models.Model):
+    """One of Québec's 17 administrative regions; the code keeps its leading zero."""
+
+    code = models.CharField(_("code"), max_length=2, primary_key=True)
+    name = models.CharField(_("nom"), max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("région administrative")
+        verbose_name_plural = _("régions administratives")
+        constraints = [models.CheckConstraint(condition=Q(code__regex=r"^[0-9]{2}$"), name="region_code_two_digits")]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+
+class LocalizedNameMixin:
+    @property
+    def name(self):
+        return self.name_en if get_language() == "en" and self.name_en else self.name_fr
+
+
+class Sector(LocalizedNameMixin, models.Model):
+    code = models.SlugField(_("code"), max_length=40, primary_key=True)
+    name_fr = models.CharField(_("nom (français)"), max_length=150)
+    name_en = models.CharField(_("nom (anglais)"), max_length=150)
+    position = models.PositiveSmallIntegerField(_("rang"), default=0)
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("secteur")
+        verbose_name_plural = _("secteurs")
+
+    def __str__(self):
+        return self.name
+
+
+class Category(LocalizedNameMixin, models.Model):
+    """A category of goods and services; its code (``sector.category``) is a stable identifier."""
+
+    code = models.CharField(_("code"), max_length=80, primary_key=True)
+    sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="categories", verbose_name=_("secteur"))
+    name_fr = models.CharField(_("nom (français)"), max_length=150)
+    name_en = models.CharField(_("nom (anglais)"), max_length=150)
+    unspsc_segment = models.CharField(_("segment UNSPSC"), max_length=2, blank=True)
+    position = models.PositiveSmallIntegerField(_("rang"), default=0)
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("catégorie")
+        verbose_name_plural = _("catégories")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(unspsc_segment="") | Q(unspsc_segment__regex=r"^[0-9]{2}$"),
+                name="category_unspsc_two_digits",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class LegalForm(models.TextChoices):
+    COOPERATIVE = "cooperative", _("Coopérative")
+    NON_PROFIT = "non_profit", _("OBNL (organisme à but non lucratif)")
+
+
+class CoopType(models.TextChoices):
+    CONSUMER = "consumer", _("Coopérative de consommateurs")
+    PRODUCER = "producer", _("Coopérative de producteurs")
+    WORKER = "worker", _("Coopérative de travail")
+    WORKER_SHAREHOLDER = "worker_shareholder", _("Coopérative de travailleurs actionnaire")
+    SOLIDARITY = "solidarity", _("Coopérative de solidarité")
+
+
+class Accreditation(models.TextChoices):
+    ADAPTED = "adapted", _("Entreprise adaptée")
+    INTEGRATION = "integration", _("Entreprise d'insertion")
+
+
+class EmployeesBand(models.TextChoices):
+    B1_4 = "1-4", _("1 à 4 employés")
+    B5_9 = "5-9", _("5 à 9 employés")
+    B10_49 = "10-49", _("10 à 49 employés")
+    B50_99 = "50-99", _("50 à 99 employés")
+    B100_249 = "100-249", _("100 à 249 employés")
+    B250 = "250+", _("250 employés et plus")
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Brouillon")
+    PENDING = "pending", _("En attente de vérification")
+    PUBLISHED = "published", _("Publiée")
+    SUSPENDED = "suspended", _("Suspendue")
+    ARCHIVED = "archived", _("Archivée")
+
+
+class InvalidStatusChange(ValidationError):
+    pass
+
+
+class SupplierQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+    def serving(self, *region_codes):
+        """Suppliers serving any of the regions; a supplier serving all of Québec serves every region."""
+        served = Supplier.regions_served.through.objects.filter(supplier_id=OuterRef("pk"), region_id__in=region_codes)
+        return self.filter(Q(serves_all_quebec=True) | Exists(served))
+
+    def offering(self, *category_codes):
+        listed = Supplier.categories.through.objects.filter(supplier_id=OuterRef("pk"), category_id__in=category_codes)
+        return self.filter(Exists(listed))
+
+    def in_sectors(self, *sector_codes):
+        listed = Supplier.categories.through.objects.filter(
+            supplier_id=OuterRef("pk"), category__sector_id__in=sector_codes
+        )
+        return self.filter(Exists(listed))
+
+    def with_accreditations(self, *accreditations):
+        """Suppliers holding any of the given (staff-verified) accreditations."""
+        return self.filter(accreditations__overlap=list(accreditations))
+
+    def refresh_search_text(self):
+        """Recompute the category and offering words folded into each supplier's search vector.
+
+        One UPDATE for the whole queryset; call it after changing a supplier's categories or offerings.
+        """
+        from django.db import connection
+
+        ids = list(self.values_list("pk", flat=True))
+        if not ids:
+            return 0
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                UPDATE suppliers_supplier s SET search_text = coalesce((
+                    SELECT string_agg(c.name_fr || ' ' || c.name_en || ' ' || sec.name_fr || ' ' || sec.name_en, ' ')
+                    FROM suppliers_supplier_categories sc
+                    JOIN suppliers_category c ON c.code = sc.category_id
+                    JOIN suppliers_sector sec ON sec.code = c.sector_id
+                    WHERE sc.supplier_id = s.id), '') || ' ' || coalesce((
+                    SELECT string_agg(o.title || ' ' || o.description, ' ')
+                    FROM suppliers_offering o WHERE o.supplier_id = s.id), '')
+                WHERE s.id = ANY(%s)
+                """,
+                [ids],
+            )
+            return cursor.rowcount
+
+
+def logo_upload_to(instance, filename):
+    return f"logos/{instance.neq}.png"
+
+
+class Supplier(models.Model):
+    """A social-economy enterprise (fournisseur) listed in the directory."""
+
+    name = models.CharField(_("nom"), max_length=200)
+    neq = models.CharField(
+        _("NEQ"),
+        max_length=10,
+        unique=True,
+        validators=[validate_neq],
+        help_text=_("Numéro d'entreprise du Québec : 10 chiffres commençant par 11, 22, 33 ou 88."),
+    )
+    legal_form = models.CharField(_("forme juridique"), max_length=20, choices=LegalForm.choices)
+    coop_type = models.CharField(_("type de coopérative"), max_length=20, choices=CoopType.choices, blank=True)
+    accreditations = ArrayField(
+        models.CharField(max_length=20, choices=Accreditation.choices),
+        verbose_name=_("accréditations vérifiées"),
+        default=list,
+        blank=True,
+    )
+    description_fr = models.TextField(_("description (français)"))
+    description_en = models.TextField(_("description (anglais)"), blank=True)
+    website = models.URLField(_("site web"), blank=True)
+    email = models.EmailField(_("courriel public"), blank=True)
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    address = models.CharField(_("adresse"), max_length=200, blank=True)
+    city = models.CharField(_("municipalité"), max_length=100, blank=True)
+    postal_code = models.CharField(
+        _("code postal"), max_length=7, blank=True, validators=[validate_postal_code], help_text=_("Format A1A 1A1.")
+    )
+    head_office_region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="head_offices", verbose_name=_("région du siège social")
+    )
+    serves_all_quebec = models.BooleanField(_("dessert tout le Québec"), default=False)
+    regions_served = models.ManyToManyField(
+        Region, related_name="suppliers_serving", blank=True, verbose_name=_("régions desservies")
+    )
+    categories = models.ManyToManyField(
+        Category, related_name="suppliers", blank=True, verbose_name=_("catégories de biens et services")
+    )
+    employees_band = models.CharField(_("nombre d'employés"), max_length=10, choices=EmployeesBand.choices, blank=True)
+    logo = models.ImageField(_("logo"), upload_to=logo_upload_to, blank=True)
+    status = models.CharField(_("statut"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    status_reason = models.TextField(_("motif du dernier changement de statut"), blank=True)
+    status_changed_at = models.DateTimeField(_("statut changé le"), null=True, blank=True)
+    last_verified_at = models.DateTimeField(_("dernière vérification le"), null=True, blank=True)
+    last_verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("vérifiée par"),
+    )
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True, db_index=True)
+    # Words from the supplier's categories and offerings, kept by SupplierQuerySet.refresh_search_text().
+    search_text = models.TextField(editable=False, default="", blank=True)
+    search_vector = models.GeneratedField(
+        expression=SearchVector("name", config=FRENCH_SEARCH_CONFIG, weight="A")
+        + SearchVector("name", config=ENGLISH_SEARCH_CONFIG, weight="A")
+        + SearchVector("search_text", config=FRENCH_SEARCH_CONFIG, weight="B")
+        + SearchVector("search_text", config=ENGLISH_SEARCH_CONFIG, weight="B")
+        + SearchVector("description_fr", config=FRENCH_SEARCH_CONFIG, weight="C")
+        + SearchVector("description_en", config=ENGLISH_SEARCH_CONFIG, weight="C"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    objects = SupplierQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[regions_served, categories], excluded_fields=["search_text", "search_vector"])
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("fournisseur")
+        verbose_name_plural = _("fournisseurs")
+        constraints = [
+            models.CheckConstraint(condition=Q(neq__regex=NEQ_REGEX), name="supplier_neq_format"),
+            models.CheckConstraint(
+                condition=Q(postal_code="") | Q(postal_code__regex=POSTAL_CODE_REGEX), name="supplier_postal_code_format"
+            ),
+            models.CheckConstraint(
+                condition=(Q(legal_form=LegalForm.COOPERATIVE) & ~Q(coop_type=""))
+                | (Q(legal_form=LegalForm.NON_PROFIT) & Q(coop_type="")),
+                name="supplier_coop_type_iff_cooperative",
+            ),
+            models.CheckConstraint(condition=Q(legal_form__in=LegalForm.values), name="supplier_legal_form_valid"),
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="supplier_status_valid"),
+            models.CheckConstraint(
+                condition=Q(coop_type="") | Q(coop_type__in=CoopType.values), name="supplier_coop_type_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(accreditations__contained_by=Accreditation.values), name="supplier_accreditations_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(employees_band="") | Q(employees_band__in=EmployeesBand.values),
+                name="supplier_employees_band_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(description_fr=""), name="supplier_description_fr_required"
+            ),
+        ]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="supplier_search_vector_gin"),
+            # Admin search (icontains compiles to UPPER(name) LIKE …) stays indexed at a million rows.
+            GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="supplier_name_upper_trgm"),
+            GinIndex(fields=["accreditations"], name="supplier_accreditations_gin"),
+            models.Index(fields=["status", "name"], name="supplier_status_name"),
+            models.Index(fields=["status", "-updated_at"], name="supplier_status_updated"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.neq})"
+
+    def get_absolute_url(self):
+        return reverse("suppliers:detail", kwargs={"neq": self.neq})
+
+    @property
+    def description(self):
+        """The description in the active language, falling back to French."""
+        return self.description_en if get_language() == "en" and self.description_en else self.description_fr
+
+    @property
+    def is_public(self):
+        return self.status == Status.PUBLISHED
+
+    def clean(self):
+        errors = {}
+        if self.legal_form == LegalForm.COOPERATIVE and not self.coop_type:
+            errors["coop_type"] = _("Précisez le type de coopérative.")
+        if self.legal_form == LegalForm.NON_PROFIT and self.coop_type:
+            errors["coop_type"] = _("Un OBNL n'a pas de type de coopérative : laissez ce champ vide.")
+        if errors:
+            raise ValidationError(errors)
+
+    # --- Status changes: each saves only what it changes and leaves a history record with its reason. ---
+    ALLOWED_TRANSITIONS = {
+        Status.DRAFT: {Status.PENDING, Status.PUBLISHED, Status.ARCHIVED},
+        Status.PENDING: {Status.PUBLISHED, Status.DRAFT, Status.ARCHIVED},
+        Status.PUBLISHED: {Status.SUSPENDED, Status.ARCHIVED},
+        Status.SUSPENDED: {Status.PUBLISHED, Status.ARCHIVED},
+        Status.ARCHIVED: {Status.DRAFT},
+    }
+
+    def can_change_status(self, new_status) -> bool:
+        return new_status in self.ALLOWED_TRANSITIONS[Status(self.status)]
+
+    def change_status(self, new_status, *, by=None, reason: str = ""):
+        if not self.can_change_status(new_status):
+            raise InvalidStatusChange(
+                _("Impossible de passer du statut « %(old)s » au statut « %(new)s »."),
+                code="invalid_status_change",
+                params={"old": self.get_status_display(), "new": Status(new_status).label},
+            )
+        self.status = new_status
+        self.status_reason = reason
+        self.status_changed_at = timezone.now()
+        self._change_reason = reason or Status(new_status).label
+        if by is not None:
+            self._history_user = by
+        self.save(update_fields=["status", "status_reason", "status_changed_at", "updated_at"])
+
+    def submit_for_review(self, *, by=None):
+        self.change_status(Status.PENDING, by=by)
+
+    def publish(self, *, by=None, reason: str = ""):
+        self.change_status(Status.PUBLISHED, by=by, reason=reason)
+
+    def suspend(self, *, by=None, reason: str):
+        self._require_reason(reason)
+        self.change_status(Status.SUSPENDED, by=by, reason=reason)
+
+    def archive(self, *, by=None, reason: str):
+        self._require_reason(reason)
+        self.change_status(Status.ARCHIVED, by=by, reason=reason)
+
+    @staticmethod
+    def _require_reason(reason):
+        if not (reason or "").strip():
+            raise ValidationError(_("Indiquez un motif."), code="reason_required")
+
+    def mark_verified(self, *, by):
+        self.last_verified_at = timezone.now()
+        self.last_verified_by = by
+        self._history_user = by
+        self._change_reason = str(_("Vérification"))
+        self.save(update_fields=["last_verified_at", "last_verified_by", "updated_at"])
+
+    def served_region_codes(self, all_codes=None):
+        """Codes of the regions served; every region when the supplier serves all of Québec."""
+        if self.serves_all_quebec:
+            return list(all_codes) if all_codes is not None else list(Region.objects.values_list("code", flat=True))
+        return sorted(region.code for region in self.regions_served.all())
+
+
+class OfferingKind(models.TextChoices):
+    GOOD = "good", _("Bien")
+    SERVICE = "service", _("Service")
+
+
+class Offering(models.Model):
+    """A good or a service a supplier sells (une offre)."""
+
+    supplier = models.ForeignKey(
+        Supplier, on_delete=models.CASCADE, related_name="offerings", verbose_name=_("fournisseur")
+    )
+    kind = models.CharField(_("nature"), max_length=10, choices=OfferingKind.choices, default=OfferingKind.SERVICE)
+    title = models.CharField(_("titre"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="offerings", verbose_name=_("catégorie")
+    )
+    position = models.PositiveSmallIntegerField(_("rang"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["supplier", "position", "id"]
+        verbose_name = _("offre")
+        verbose_name_plural = _("offres")
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=OfferingKind.values), name="offering_kind_valid"),
+            models.CheckConstraint(condition=~Q(title=""), name="offering_title_required"),
+        ]
+
+    def __str__(self):
+        return self.title

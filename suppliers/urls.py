@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+app_name = "suppliers"
+urlpatterns = [
+    path("fournisseurs/<str:neq>/", views.supplier_detail, name="detail"),
+]

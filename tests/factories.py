@@ -1,0 +1,58 @@
+import factory
+from django.contrib.auth import get_user_model
+
+from suppliers.models import Category, LegalForm, Offering, Region, Status, Supplier
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("email",)
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"personne{n}@exemple.qc.ca")
+    password = factory.PostGenerationMethodCall("set_password", "motdepasse-solide-2026")
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class SupplierFactory(factory.django.DjangoModelFactory):
+    """A published non-profit in Bas-Saint-Laurent by default; pass regions/categories as lists of codes."""
+
+    class Meta:
+        model = Supplier
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Entreprise solidaire {n}")
+    neq = factory.Sequence(lambda n: f"11{n:08d}")
+    legal_form = LegalForm.NON_PROFIT
+    coop_type = ""
+    description_fr = "Entreprise d'économie sociale qui offre des services aux organismes publics."
+    head_office_region = factory.LazyFunction(lambda: Region.objects.get(code="01"))
+    status = Status.PUBLISHED
+    city = "Rimouski"
+    postal_code = "G5L 1A1"
+
+    @factory.post_generation
+    def regions(obj, create, extracted, **kwargs):
+        if create:
+            obj.regions_served.set(extracted if extracted is not None else [obj.head_office_region_id])
+
+    @factory.post_generation
+    def categories(obj, create, extracted, **kwargs):
+        if create:
+            obj.categories.set(extracted if extracted is not None else ["entretien.menager"])
+            Supplier.objects.filter(pk=obj.pk).refresh_search_text()
+
+
+class OfferingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Offering
+
+    supplier = factory.SubFactory(SupplierFactory)
+    title = factory.Sequence(lambda n: f"Service {n}")
+    description = "Service offert aux organismes publics."
+    category = factory.LazyFunction(lambda: Category.objects.get(code="entretien.menager"))
