@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "accounts",
     "suppliers",
     "buyers",
+    "enterprises",
     "directory",
 ]
 
@@ -65,7 +66,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # French unless the visitor picked English with the language switch (directory/middleware.py).
+    "directory.middleware.FrenchFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -140,6 +142,8 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "login"
+# allauth authenticates with email=…, not login=…: this reads the address from either.
+AXES_USERNAME_CALLABLE = "enterprises.lockout.username_from_credentials"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
 
@@ -162,6 +166,9 @@ REVIEW_NOTIFICATION_EMAILS = env_list("REVIEW_NOTIFICATION_EMAILS")
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Contacts published on the privacy policy (Loi 25) and the accessibility statement; set them in production.
+PRIVACY_OFFICER_EMAIL = os.environ.get("PRIVACY_OFFICER_EMAIL", "confidentialite@localhost")
+ACCESSIBILITY_CONTACT_EMAIL = os.environ.get("ACCESSIBILITY_CONTACT_EMAIL", "accessibilite@localhost")
 USE_I18N = True
 TIME_ZONE = "America/Montreal"
 USE_TZ = True
@@ -191,7 +198,13 @@ if not DEBUG:
 WHITENOISE_USE_FINDERS = DEBUG
 
 IMPORT_EXPORT_SKIP_ADMIN_ACTION_EXPORT_UI = False
+# Importing needs the "add" permission on suppliers, exporting the "view" permission.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+IMPORT_EXPORT_USE_TRANSACTIONS = True
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+# Reverting from the history page would bypass the status workflow and its reasons.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 LOGGING = {
     "version": 1,

@@ -4,7 +4,7 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, Func, OuterRef, Q
 from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,8 @@ from .validators import NEQ_REGEX, POSTAL_CODE_REGEX, validate_neq, validate_pos
 # Text search configurations created by migration 0001: French and English stemming with accents removed.
 FRENCH_SEARCH_CONFIG = "fr_unaccent"
 ENGLISH_SEARCH_CONFIG = "en_unaccent"
+# IMMUTABLE lower(unaccent(text)) created by migration 0005, so that name order can be indexed.
+NAME_SORT_KEY_FUNCTION = "suppliers_name_sort_key"
 
 
 class Region(models.Model):
@@ -79,6 +81,14 @@ class Category(LocalizedNameMixin, models.Model):
 
     def __str__(self):
         return self.name
+
+
+class HttpsURLField(models.URLField):
+    """A URL field whose form field assumes https:// when the scheme is left out (Django 6 behaviour)."""
+
+    def formfield(self, **kwargs):
+        kwargs.setdefault("assume_scheme", "https")
+        return super().formfield(**kwargs)
 
 
 class LegalForm(models.TextChoices):
@@ -196,7 +206,7 @@ class Supplier(models.Model):
     )
     description_fr = models.TextField(_("description (français)"))
     description_en = models.TextField(_("description (anglais)"), blank=True)
-    website = models.URLField(_("site web"), blank=True)
+    website = HttpsURLField(_("site web"), blank=True)
     email = models.EmailField(_("courriel public"), blank=True)
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)
     address = models.CharField(_("adresse"), max_length=200, blank=True)
@@ -283,6 +293,13 @@ class Supplier(models.Model):
             GinIndex(fields=["accreditations"], name="supplier_accreditations_gin"),
             models.Index(fields=["status", "name"], name="supplier_status_name"),
             models.Index(fields=["status", "-updated_at"], name="supplier_status_updated"),
+            # Name order of the public search ("École" beside "Ecole", not after "Z"); function from migration 0005.
+            models.Index(
+                Func(F("name"), function=NAME_SORT_KEY_FUNCTION),
+                F("id"),
+                name="supplier_published_name_sort",
+                condition=Q(status="published"),
+            ),
         ]
 
     def __str__(self):
@@ -401,3 +418,21 @@ class Offering(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class SearchTerm(models.Model):
+    """A word of the published catalogue (unaccented, lower case), for typo correction in search.
+
+    Rebuilt by ``suppliers.search.refresh_search_lexicon()``; the trigram index finds the closest known word.
+    """
+
+    word = models.CharField(_("mot"), max_length=100, primary_key=True)
+    documents = models.PositiveIntegerField(_("nombre de fournisseurs"), default=0)
+
+    class Meta:
+        verbose_name = _("mot du lexique de recherche")
+        verbose_name_plural = _("mots du lexique de recherche")
+        indexes = [GinIndex(OpClass("word", name="gin_trgm_ops"), name="search_term_word_trgm")]
+
+    def __str__(self):
+        return self.word

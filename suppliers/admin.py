@@ -1,0 +1,248 @@
+import re
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import connection
+from django.template.response import TemplateResponse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from import_export.admin import ImportExportModelAdmin
+from import_export.formats.base_formats import CSV, XLSX
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Accreditation, Category, Offering, Region, Sector, Status, Supplier
+from .resources import SupplierResource
+
+
+class CappedCountPaginator(Paginator):
+    """Counts at most COUNT_CAP rows, so a changelist over a million suppliers never counts the whole table."""
+
+    COUNT_CAP = 10_000
+
+    @cached_property
+    def count(self):
+        sql, params = self.object_list.values("pk").order_by()[: self.COUNT_CAP].query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM ({sql}) AS capped", params)
+            return cursor.fetchone()[0]
+
+
+class RegionServedFilter(admin.SimpleListFilter):
+    title = _("région desservie")
+    parameter_name = "region_served"
+
+    def lookups(self, request, model_admin):
+        return [(region.code, str(region)) for region in Region.objects.all()]
+
+    def queryset(self, request, queryset):
+        return queryset.serving(self.value()) if self.value() else queryset
+
+
+class SectorFilter(admin.SimpleListFilter):
+    title = _("secteur")
+    parameter_name = "sector"
+
+    def lookups(self, request, model_admin):
+        return [(sector.code, sector.name_fr) for sector in Sector.objects.all()]
+
+    def queryset(self, request, queryset):
+        return queryset.in_sectors(self.value()) if self.value() else queryset
+
+
+class AccreditationFilter(admin.SimpleListFilter):
+    title = _("accréditation")
+    parameter_name = "accreditation"
+
+    def lookups(self, request, model_admin):
+        return [*Accreditation.choices, ("none", _("Aucune"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "none":
+            return queryset.filter(accreditations=[])
+        return queryset.with_accreditations(self.value()) if self.value() else queryset
+
+
+class OfferingInline(admin.StackedInline):
+    model = Offering
+    extra = 0
+    fields = [("title", "kind", "category"), "description", "position"]
+    autocomplete_fields = ["category"]
+
+
+class SupplierAdminForm(forms.ModelForm):
+    accreditations = forms.MultipleChoiceField(
+        label=_("Accréditations vérifiées"),
+        choices=Accreditation.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Cochez seulement les accréditations vérifiées par le ministère : elles sont publiques."),
+    )
+
+    class Meta:
+        model = Supplier
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("serves_all_quebec") and not cleaned.get("regions_served"):
+            self.add_error("regions_served", _("Choisissez au moins une région desservie, ou cochez « tout le Québec »."))
+        return cleaned
+
+
+class StatusReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Motif"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Le motif est conservé dans l'historique de chaque fournisseur."),
+    )
+
+
+@admin.register(Supplier)
+class SupplierAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    form = SupplierAdminForm
+    resource_classes = [SupplierResource]
+    formats = [CSV, XLSX]
+    list_display = ["name", "neq", "status", "legal_form", "head_office_region", "city", "last_verified_at", "updated_at"]
+    list_filter = ["status", RegionServedFilter, SectorFilter, "legal_form", AccreditationFilter]
+    list_select_related = ["head_office_region"]
+    search_fields = ["name", "=neq"]
+    search_help_text = _("Nom (ou partie du nom) ou NEQ (ou ses premiers chiffres).")
+    show_full_result_count = False
+    paginator = CappedCountPaginator
+    list_per_page = 50
+    ordering = ["name", "neq"]
+    inlines = [OfferingInline]
+    filter_horizontal = ["regions_served", "categories"]
+    readonly_fields = ["status", "status_reason", "status_changed_at", "last_verified_at", "last_verified_by",
+                       "created_at", "updated_at"]
+    fieldsets = [
+        (_("Identité"), {"fields": ["name", "neq", "legal_form", "coop_type", "accreditations", "employees_band",
+                                    "logo"]}),
+        (_("Description"), {"fields": ["description_fr", "description_en"]}),
+        (_("Coordonnées publiques"), {"fields": ["website", "email", "phone", "address", "city", "postal_code"]}),
+        (_("Territoire et offre"), {"fields": ["head_office_region", "serves_all_quebec", "regions_served",
+                                               "categories"]}),
+        (_("Curation"), {"fields": ["status", "status_reason", "status_changed_at", "last_verified_at",
+                                    "last_verified_by", "created_at", "updated_at"]}),
+    ]
+    actions = ["publish", "suspend", "archive", "mark_verified"]
+
+    def get_search_results(self, request, queryset, search_term):
+        # A NEQ (digits, possibly spaced) uses the unique index; anything else a trigram index on UPPER(name).
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        digits = re.sub(r"[\s-]", "", term)
+        if digits.isdigit():
+            return queryset.filter(neq__startswith=digits), False
+        return queryset.filter(name__icontains=term), False
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        Supplier.objects.filter(pk=form.instance.pk).refresh_search_text()
+
+    def _change_status(self, request, queryset, new_status, *, reason=""):
+        changed, refused = 0, []
+        for supplier in queryset:
+            try:
+                supplier.change_status(new_status, by=request.user, reason=reason)
+                changed += 1
+            except ValidationError:
+                refused.append(supplier)
+        if changed:
+            self.message_user(
+                request,
+                ngettext("%(count)d fournisseur : statut « %(status)s ».",
+                         "%(count)d fournisseurs : statut « %(status)s ».", changed)
+                % {"count": changed, "status": Status(new_status).label},
+                messages.SUCCESS,
+            )
+        if refused:
+            self.message_user(
+                request,
+                _("Statut inchangé (transition non permise) pour : %(names)s.")
+                % {"names": ", ".join(f"{s.name} ({s.get_status_display()})" for s in refused)},
+                messages.WARNING,
+            )
+
+    def _with_reason(self, request, queryset, new_status, title):
+        if "apply" in request.POST:
+            form = StatusReasonForm(request.POST)
+            if form.is_valid():
+                self._change_status(request, queryset, new_status, reason=form.cleaned_data["reason"])
+                return None
+        else:
+            form = StatusReasonForm()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "opts": self.model._meta,
+            "queryset": queryset,
+            "form": form,
+            "action": request.POST.get("action"),
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/suppliers/supplier/status_reason.html", context)
+
+    @admin.action(description=_("Publier les fournisseurs sélectionnés"), permissions=["change"])
+    def publish(self, request, queryset):
+        self._change_status(request, queryset, Status.PUBLISHED)
+
+    @admin.action(description=_("Suspendre les fournisseurs sélectionnés (avec motif)"), permissions=["change"])
+    def suspend(self, request, queryset):
+        return self._with_reason(request, queryset, Status.SUSPENDED, _("Suspendre des fournisseurs"))
+
+    @admin.action(description=_("Archiver les fournisseurs sélectionnés (avec motif)"), permissions=["change"])
+    def archive(self, request, queryset):
+        return self._with_reason(request, queryset, Status.ARCHIVED, _("Archiver des fournisseurs"))
+
+    @admin.action(description=_("Marquer comme vérifiés (date et personne)"), permissions=["change"])
+    def mark_verified(self, request, queryset):
+        count = 0
+        for supplier in queryset:
+            supplier.mark_verified(by=request.user)
+            count += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d fournisseur marqué comme vérifié.", "%(count)d fournisseurs marqués comme vérifiés.",
+                     count) % {"count": count},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+    search_fields = ["name", "code"]
+
+
+class CategoryInline(admin.TabularInline):
+    model = Category
+    extra = 0
+    fields = ["code", "name_fr", "name_en", "unspsc_segment", "position"]
+
+
+@admin.register(Sector)
+class SectorAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_fr", "name_en", "position"]
+    inlines = [CategoryInline]
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_fr", "name_en", "sector", "unspsc_segment"]
+    list_filter = ["sector"]
+    search_fields = ["code", "name_fr", "name_en"]
+
+
+@admin.register(Offering)
+class OfferingAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "supplier", "category", "kind"]
+    list_select_related = ["supplier", "category"]
+    search_fields = ["title"]
+    autocomplete_fields = ["supplier", "category"]
+    show_full_result_count = False
+    paginator = CappedCountPaginator
