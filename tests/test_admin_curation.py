@@ -155,7 +155,7 @@ def test_admin_export_writes_the_import_columns(curator_client):
     SupplierFactory(neq="1100000123", regions=["01", "02"])
     response = curator_client.post(
         reverse("admin:suppliers_supplier_export"),
-        {"format": "0", "resource": "0", **{f"suppliersupplierresource_{c}": "on" for c in HEADER.split(",")}},
+        {"format": "0", "resource": "0", **{f"supplierresource_{c}": "on" for c in HEADER.split(",")}},
     )
     assert response.status_code == 200
     content = response.content.decode("utf-8-sig")
