@@ -83,12 +83,18 @@ class SupplierAdminForm(forms.ModelForm):
 
     class Meta:
         model = Supplier
-        fields = "__all__"
+        fields = [
+            "name", "neq", "legal_form", "coop_type", "accreditations", "employees_band", "logo",
+            "description_fr", "description_en", "website", "email", "phone", "address", "city", "postal_code",
+            "head_office_region", "serves_all_quebec", "regions_served", "categories",
+        ]  # fmt: skip
 
     def clean(self):
         cleaned = super().clean()
         if not cleaned.get("serves_all_quebec") and not cleaned.get("regions_served"):
-            self.add_error("regions_served", _("Choisissez au moins une région desservie, ou cochez « tout le Québec »."))
+            self.add_error(
+                "regions_served", _("Choisissez au moins une région desservie, ou cochez « tout le Québec ».")
+            )
         return cleaned
 
 
@@ -105,7 +111,16 @@ class SupplierAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     form = SupplierAdminForm
     resource_classes = [SupplierResource]
     formats = [CSV, XLSX]
-    list_display = ["name", "neq", "status", "legal_form", "head_office_region", "city", "last_verified_at", "updated_at"]
+    list_display = [
+        "name",
+        "neq",
+        "status",
+        "legal_form",
+        "head_office_region",
+        "city",
+        "last_verified_at",
+        "updated_at",
+    ]
     list_filter = ["status", RegionServedFilter, SectorFilter, "legal_form", AccreditationFilter]
     list_select_related = ["head_office_region"]
     search_fields = ["name", "=neq"]
@@ -116,17 +131,53 @@ class SupplierAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     ordering = ["name", "neq"]
     inlines = [OfferingInline]
     filter_horizontal = ["regions_served", "categories"]
-    readonly_fields = ["status", "status_reason", "status_changed_at", "last_verified_at", "last_verified_by",
-                       "created_at", "updated_at"]
+    readonly_fields = [
+        "status",
+        "status_reason",
+        "status_changed_at",
+        "last_verified_at",
+        "last_verified_by",
+        "created_at",
+        "updated_at",
+    ]
     fieldsets = [
-        (_("Identité"), {"fields": ["name", "neq", "legal_form", "coop_type", "accreditations", "employees_band",
-                                    "logo"]}),
+        (
+            _("Identité"),
+            {
+                "fields": [
+                    "name",
+                    "neq",
+                    "legal_form",
+                    "coop_type",
+                    "accreditations",
+                    "employees_band",
+                    "logo",
+                ]
+            },
+        ),
         (_("Description"), {"fields": ["description_fr", "description_en"]}),
-        (_("Coordonnées publiques"), {"fields": ["website", "email", "phone", "address", "city", "postal_code"]}),
-        (_("Territoire et offre"), {"fields": ["head_office_region", "serves_all_quebec", "regions_served",
-                                               "categories"]}),
-        (_("Curation"), {"fields": ["status", "status_reason", "status_changed_at", "last_verified_at",
-                                    "last_verified_by", "created_at", "updated_at"]}),
+        (
+            _("Coordonnées publiques"),
+            {"fields": ["website", "email", "phone", "address", "city", "postal_code"]},
+        ),
+        (
+            _("Territoire et offre"),
+            {"fields": ["head_office_region", "serves_all_quebec", "regions_served", "categories"]},
+        ),
+        (
+            _("Curation"),
+            {
+                "fields": [
+                    "status",
+                    "status_reason",
+                    "status_changed_at",
+                    "last_verified_at",
+                    "last_verified_by",
+                    "created_at",
+                    "updated_at",
+                ]
+            },
+        ),
     ]
     actions = ["publish", "suspend", "archive", "mark_verified"]
 
@@ -155,8 +206,11 @@ class SupplierAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
         if changed:
             self.message_user(
                 request,
-                ngettext("%(count)d fournisseur : statut « %(status)s ».",
-                         "%(count)d fournisseurs : statut « %(status)s ».", changed)
+                ngettext(
+                    "%(count)d fournisseur : statut « %(status)s ».",
+                    "%(count)d fournisseurs : statut « %(status)s ».",
+                    changed,
+                )
                 % {"count": changed, "status": Status(new_status).label},
                 messages.SUCCESS,
             )
@@ -191,11 +245,15 @@ class SupplierAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     def publish(self, request, queryset):
         self._change_status(request, queryset, Status.PUBLISHED)
 
-    @admin.action(description=_("Suspendre les fournisseurs sélectionnés (avec motif)"), permissions=["change"])
+    @admin.action(
+        description=_("Suspendre les fournisseurs sélectionnés (avec motif)"), permissions=["change"]
+    )
     def suspend(self, request, queryset):
         return self._with_reason(request, queryset, Status.SUSPENDED, _("Suspendre des fournisseurs"))
 
-    @admin.action(description=_("Archiver les fournisseurs sélectionnés (avec motif)"), permissions=["change"])
+    @admin.action(
+        description=_("Archiver les fournisseurs sélectionnés (avec motif)"), permissions=["change"]
+    )
     def archive(self, request, queryset):
         return self._with_reason(request, queryset, Status.ARCHIVED, _("Archiver des fournisseurs"))
 
@@ -207,8 +265,12 @@ class SupplierAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
             count += 1
         self.message_user(
             request,
-            ngettext("%(count)d fournisseur marqué comme vérifié.", "%(count)d fournisseurs marqués comme vérifiés.",
-                     count) % {"count": count},
+            ngettext(
+                "%(count)d fournisseur marqué comme vérifié.",
+                "%(count)d fournisseurs marqués comme vérifiés.",
+                count,
+            )
+            % {"count": count},
             messages.SUCCESS,
         )
 

@@ -184,7 +184,11 @@ class RowValidator:
             value = get(name)
             limit = self.max_lengths[name]
             if limit and len(value) > limit:
-                error(name, _("%(count)s caractères, au plus %(limit)s permis.") % {"count": len(value), "limit": limit})
+                error(
+                    name,
+                    _("%(count)s caractères, au plus %(limit)s permis.")
+                    % {"count": len(value), "limit": limit},
+                )
             values[name] = value
         for name in ("name", "description_fr"):
             if not values[name]:
@@ -193,11 +197,17 @@ class RowValidator:
         legal_form = get("legal_form")
         coop_type = get("coop_type")
         if legal_form not in LegalForm.values:
-            error("legal_form", _("« %(value)s » n'est pas permis ; valeurs : %(allowed)s.")
-                  % {"value": legal_form, "allowed": ", ".join(LegalForm.values)})
+            error(
+                "legal_form",
+                _("« %(value)s » n'est pas permis ; valeurs : %(allowed)s.")
+                % {"value": legal_form, "allowed": ", ".join(LegalForm.values)},
+            )
         elif legal_form == LegalForm.COOPERATIVE and coop_type not in CoopType.values:
-            error("coop_type", _("obligatoire pour une coopérative ; valeurs : %(allowed)s.")
-                  % {"allowed": ", ".join(CoopType.values)})
+            error(
+                "coop_type",
+                _("obligatoire pour une coopérative ; valeurs : %(allowed)s.")
+                % {"allowed": ", ".join(CoopType.values)},
+            )
         elif legal_form == LegalForm.NON_PROFIT and coop_type:
             error("coop_type", _("doit être vide pour un OBNL (non_profit)."))
         values["legal_form"] = legal_form
@@ -206,8 +216,11 @@ class RowValidator:
         accreditations = split_multi(get("accreditations"))
         bad = [value for value in accreditations if value not in Accreditation.values]
         if bad:
-            error("accreditations", _("valeurs inconnues : %(bad)s ; valeurs : %(allowed)s.")
-                  % {"bad": ", ".join(bad), "allowed": ", ".join(Accreditation.values)})
+            error(
+                "accreditations",
+                _("valeurs inconnues : %(bad)s ; valeurs : %(allowed)s.")
+                % {"bad": ", ".join(bad), "allowed": ", ".join(Accreditation.values)},
+            )
         values["accreditations"] = sorted(set(accreditations))
 
         website = get("website")
@@ -215,7 +228,10 @@ class RowValidator:
             try:
                 self.url_validator(website)
             except ValidationError:
-                error("website", _("adresse web invalide (« %(value)s ») : commencez par https://.") % {"value": website})
+                error(
+                    "website",
+                    _("adresse web invalide (« %(value)s ») : commencez par https://.") % {"value": website},
+                )
         values["website"] = website
         email = get("email")
         if email:
@@ -232,12 +248,16 @@ class RowValidator:
             error("postal_code", exc.messages[0])
         values["postal_code"] = postal_code
 
-        head_office = get("head_office_region").zfill(2) if get("head_office_region").isdigit() else get(
-            "head_office_region"
+        head_office = (
+            get("head_office_region").zfill(2)
+            if get("head_office_region").isdigit()
+            else get("head_office_region")
         )
         if head_office not in self.region_codes:
-            error("head_office_region", _("code de région inconnu (« %(value)s ») ; codes : 01 à 17.")
-                  % {"value": head_office})
+            error(
+                "head_office_region",
+                _("code de région inconnu (« %(value)s ») ; codes : 01 à 17.") % {"value": head_office},
+            )
         values["head_office_region_id"] = head_office
 
         served_raw = split_multi(get("regions_served"))
@@ -249,23 +269,34 @@ class RowValidator:
             regions = sorted({code.zfill(2) if code.isdigit() else code for code in served_raw})
             unknown = [code for code in regions if code not in self.region_codes]
             if not served_raw:
-                error("regions_served", _("au moins une région (codes séparés par « ; ») ou « * » pour tout le Québec."))
+                error(
+                    "regions_served",
+                    _("au moins une région (codes séparés par « ; ») ou « * » pour tout le Québec."),
+                )
             elif ALL_QUEBEC in served_raw:
                 error("regions_served", _("« * » (tout le Québec) ne se combine pas avec d'autres régions."))
             elif unknown:
-                error("regions_served", _("codes de région inconnus : %(bad)s ; codes : 01 à 17.")
-                      % {"bad": ", ".join(unknown)})
+                error(
+                    "regions_served",
+                    _("codes de région inconnus : %(bad)s ; codes : 01 à 17.") % {"bad": ", ".join(unknown)},
+                )
 
         categories = sorted(set(split_multi(get("categories"))))
         unknown = [code for code in categories if code not in self.category_codes]
         if unknown:
-            error("categories", _("codes de catégorie inconnus : %(bad)s (voir fixtures/categories.csv).")
-                  % {"bad": ", ".join(unknown)})
+            error(
+                "categories",
+                _("codes de catégorie inconnus : %(bad)s (voir fixtures/categories.csv).")
+                % {"bad": ", ".join(unknown)},
+            )
 
         status = get("status") or Status.DRAFT
         if status not in Status.values:
-            error("status", _("« %(value)s » n'est pas permis ; valeurs : %(allowed)s.")
-                  % {"value": status, "allowed": ", ".join(Status.values)})
+            error(
+                "status",
+                _("« %(value)s » n'est pas permis ; valeurs : %(allowed)s.")
+                % {"value": status, "allowed": ", ".join(Status.values)},
+            )
         values["status"] = status
 
         if errors:

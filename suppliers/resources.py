@@ -85,7 +85,9 @@ class SupplierResource(resources.ModelResource):
         if errors:
             by_column = {}
             for error in errors:
-                by_column.setdefault(error.column if error.column in COLUMNS else "__all__", []).append(error.message)
+                by_column.setdefault(error.column if error.column in COLUMNS else "__all__", []).append(
+                    error.message
+                )
             raise ValidationError(by_column)
         self._parsed[row["neq"]] = parsed
 

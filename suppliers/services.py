@@ -37,7 +37,9 @@ class ImportReport:
                 "count": len(self.errors),
                 "rows": len({error.line for error in self.errors}),
             }
-        text = _("%(total)s ligne(s) : %(created)s créée(s), %(updated)s modifiée(s), %(unchanged)s inchangée(s).") % {
+        text = _(
+            "%(total)s ligne(s) : %(created)s créée(s), %(updated)s modifiée(s), %(unchanged)s inchangée(s)."
+        ) % {
             "total": self.total,
             "created": self.created,
             "updated": self.updated,
@@ -82,8 +84,12 @@ def supplier_import(
         neq = normalize_neq(row.get("neq", ""))
         if neq in first_line_of_neq:
             report.errors.append(
-                RowError(line, "neq", _("NEQ %(neq)s déjà présent à la ligne %(first)s du fichier.")
-                         % {"neq": neq, "first": first_line_of_neq[neq]})
+                RowError(
+                    line,
+                    "neq",
+                    _("NEQ %(neq)s déjà présent à la ligne %(first)s du fichier.")
+                    % {"neq": neq, "first": first_line_of_neq[neq]},
+                )
             )
         elif neq:
             first_line_of_neq[neq] = line
@@ -145,7 +151,8 @@ def _import_batch(batch: list[SupplierRow], report: ImportReport, *, user, reaso
             continue
         changed = [name for name, value in row.values.items() if getattr(supplier, name) != value]
         links_changed = (
-            set(row.regions) != current_regions[supplier.pk] or set(row.categories) != current_categories[supplier.pk]
+            set(row.regions) != current_regions[supplier.pk]
+            or set(row.categories) != current_categories[supplier.pk]
         )
         if not changed and not links_changed:
             report.unchanged += 1
@@ -170,7 +177,9 @@ def _import_batch(batch: list[SupplierRow], report: ImportReport, *, user, reaso
     CategoryLink.objects.filter(supplier_id__in=relinked_ids).delete()
     new_links = [*created, *relinked]
     RegionLink.objects.bulk_create(
-        RegionLink(supplier_id=supplier.pk, region_id=code) for supplier in new_links for code in links[supplier.neq][0]
+        RegionLink(supplier_id=supplier.pk, region_id=code)
+        for supplier in new_links
+        for code in links[supplier.neq][0]
     )
     CategoryLink.objects.bulk_create(
         CategoryLink(supplier_id=supplier.pk, category_id=code)
@@ -186,7 +195,9 @@ def _import_batch(batch: list[SupplierRow], report: ImportReport, *, user, reaso
 def _record_history(created, updated, *, user, reason, date) -> None:
     """History records for a batch, with a snapshot of regions and categories as simple_history keeps them."""
     records = list(
-        Supplier.history.bulk_history_create(created, default_user=user, default_change_reason=reason, default_date=date)
+        Supplier.history.bulk_history_create(
+            created, default_user=user, default_change_reason=reason, default_date=date
+        )
         or []
     ) + list(
         Supplier.history.bulk_history_create(
@@ -202,10 +213,15 @@ def _record_history(created, updated, *, user, reason, date) -> None:
     ):
         history_model = apps.get_model("suppliers", history_model_name)
         history_model.objects.bulk_create(
-            history_model(id=link_id, history_id=history_by_supplier[supplier_id], supplier_id=supplier_id, **{target: value})
-            for link_id, supplier_id, value in link_model.objects.filter(supplier_id__in=supplier_ids).values_list(
-                "id", "supplier_id", target
+            history_model(
+                id=link_id,
+                history_id=history_by_supplier[supplier_id],
+                supplier_id=supplier_id,
+                **{target: value},
             )
+            for link_id, supplier_id, value in link_model.objects.filter(
+                supplier_id__in=supplier_ids
+            ).values_list("id", "supplier_id", target)
         )
 
 
@@ -224,7 +240,9 @@ def demo_catalogue_load(*, count: int = 320, seed: int = 2026) -> ImportReport:
     if not report.ok:
         return report
     suppliers = dict(Supplier.objects.filter(neq__in=[row["neq"] for row in rows]).values_list("neq", "pk"))
-    with_offerings = set(Offering.objects.filter(supplier_id__in=suppliers.values()).values_list("supplier_id", flat=True))
+    with_offerings = set(
+        Offering.objects.filter(supplier_id__in=suppliers.values()).values_list("supplier_id", flat=True)
+    )
     categories = set(Category.objects.values_list("code", flat=True))
     Offering.objects.bulk_create(
         Offering(

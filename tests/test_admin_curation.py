@@ -53,8 +53,14 @@ def test_curator_sees_changelist_with_filters(curator_client, django_assert_max_
 )
 def test_changelist_filters_and_search(curator_client, params, expected):
     SupplierFactory(name="Montréal inc.", regions=["06"], categories=["alimentation.traiteur"])
-    SupplierFactory(name="Partout inc.", serves_all_quebec=True, regions=[], legal_form="cooperative",
-                    coop_type="worker", accreditations=["adapted"])
+    SupplierFactory(
+        name="Partout inc.",
+        serves_all_quebec=True,
+        regions=[],
+        legal_form="cooperative",
+        coop_type="worker",
+        accreditations=["adapted"],
+    )
     SupplierFactory(name="Brouillon inc.", status=Status.DRAFT, neq="1100000777")
     response = curator_client.get(reverse(CHANGELIST), params)
     assert {s.name for s in response.context["cl"].result_list} == expected
@@ -135,12 +141,17 @@ def test_admin_import_previews_then_confirms(curator_client):
     )
     assert response.status_code == 200
     assert Supplier.objects.count() == 2
-    assert sorted(Supplier.objects.get(neq="1145678901").regions_served.values_list("code", flat=True)) == ["01", "03"]
+    assert sorted(Supplier.objects.get(neq="1145678901").regions_served.values_list("code", flat=True)) == [
+        "01",
+        "03",
+    ]
 
 
 def test_admin_import_with_bad_rows_shows_errors_and_offers_no_confirmation(curator_client):
     bad = "12345,Sans NEQ valide,non_profit,,,Description.,,,,,,,,01,01,,"
-    upload = SimpleUploadedFile("f.csv", ("\n".join([HEADER, VALID_ROWS[0], bad]) + "\n").encode(), "text/csv")
+    upload = SimpleUploadedFile(
+        "f.csv", ("\n".join([HEADER, VALID_ROWS[0], bad]) + "\n").encode(), "text/csv"
+    )
     response = curator_client.post(
         reverse("admin:suppliers_supplier_import"), {"format": "0", "import_file": upload, "resource": "0"}
     )

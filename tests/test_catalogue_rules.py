@@ -14,8 +14,13 @@ def test_neq_with_known_prefix_and_ten_digits_is_valid(neq):
 
 @pytest.mark.parametrize(
     ("neq", "code"),
-    [("112345678", "neq_format"), ("11123456789", "neq_format"), ("11234567a8", "neq_format"),
-     ("4412345678", "neq_prefix"), ("", "neq_format")],
+    [
+        ("112345678", "neq_format"),
+        ("11123456789", "neq_format"),
+        ("11234567a8", "neq_format"),
+        ("4412345678", "neq_prefix"),
+        ("", "neq_format"),
+    ],
 )
 def test_neq_rejects_wrong_length_letters_and_unknown_prefix(neq, code):
     with pytest.raises(ValidationError) as error:

@@ -11,7 +11,7 @@ HEADER = ",".join(COLUMNS)
 VALID_ROWS = [
     "1145678901,Traiteur La Marmite solidaire,non_profit,,integration,Service de traiteur pour réunions.,"
     "Catering for meetings.,https://www.marmite.qc.ca,info@marmite.qc.ca,418 555-0101,"
-    "\"245, rue Saint-Germain Est\",Rimouski,g5l1a1,01,01;03,alimentation.traiteur,published",
+    '"245, rue Saint-Germain Est",Rimouski,g5l1a1,01,01;03,alimentation.traiteur,published',
     "3312345678,Coopérative de solidarité Déneige-Nord,cooperative,solidarity,,Déneigement de stationnements.,,"
     ",,,,Chibougamau,G8P 1A1,10,*,entretien.deneigement;entretien.paysager,",
 ]

@@ -17,7 +17,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, dry_run, batch_size, **options):
         try:
-            report = supplier_import(open_rows=lambda: iter_file(file), dry_run=dry_run, batch_size=batch_size)
+            report = supplier_import(
+                open_rows=lambda: iter_file(file), dry_run=dry_run, batch_size=batch_size
+            )
         except FileNotFoundError as error:
             raise CommandError(f"Fichier introuvable : {file}") from error
         except FileFormatError as error:

@@ -4,7 +4,9 @@ from suppliers.services import demo_catalogue_load
 
 
 class Command(BaseCommand):
-    help = "Charge le catalogue de démonstration (fournisseurs publiés fictifs, générés de façon déterministe)."
+    help = (
+        "Charge le catalogue de démonstration (fournisseurs publiés fictifs, générés de façon déterministe)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--count", type=int, default=320)

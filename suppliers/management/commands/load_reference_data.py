@@ -10,5 +10,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         counts = load_reference_data(Region, Sector, Category)
         self.stdout.write(
-            "Données de référence : {regions} régions, {sectors} secteurs, {categories} catégories.".format(**counts)
+            "Données de référence : {regions} régions, {sectors} secteurs, {categories} catégories.".format(
+                **counts
+            )
         )
