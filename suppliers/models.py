@@ -31,7 +31,9 @@ class Region(models.Model):
         ordering = ["code"]
         verbose_name = _("région administrative")
         verbose_name_plural = _("régions administratives")
-        constraints = [models.CheckConstraint(condition=Q(code__regex=r"^[0-9]{2}$"), name="region_code_two_digits")]
+        constraints = [
+            models.CheckConstraint(condition=Q(code__regex=r"^[0-9]{2}$"), name="region_code_two_digits")
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.code})"
@@ -62,7 +64,9 @@ class Category(LocalizedNameMixin, models.Model):
     """A category of goods and services; its code (``sector.category``) is a stable identifier."""
 
     code = models.CharField(_("code"), max_length=80, primary_key=True)
-    sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="categories", verbose_name=_("secteur"))
+    sector = models.ForeignKey(
+        Sector, on_delete=models.PROTECT, related_name="categories", verbose_name=_("secteur")
+    )
     name_fr = models.CharField(_("nom (français)"), max_length=150)
     name_en = models.CharField(_("nom (anglais)"), max_length=150)
     unspsc_segment = models.CharField(_("segment UNSPSC"), max_length=2, blank=True)
@@ -136,11 +140,15 @@ class SupplierQuerySet(models.QuerySet):
 
     def serving(self, *region_codes):
         """Suppliers serving any of the regions; a supplier serving all of Québec serves every region."""
-        served = Supplier.regions_served.through.objects.filter(supplier_id=OuterRef("pk"), region_id__in=region_codes)
+        served = Supplier.regions_served.through.objects.filter(
+            supplier_id=OuterRef("pk"), region_id__in=region_codes
+        )
         return self.filter(Q(serves_all_quebec=True) | Exists(served))
 
     def offering(self, *category_codes):
-        listed = Supplier.categories.through.objects.filter(supplier_id=OuterRef("pk"), category_id__in=category_codes)
+        listed = Supplier.categories.through.objects.filter(
+            supplier_id=OuterRef("pk"), category_id__in=category_codes
+        )
         return self.filter(Exists(listed))
 
     def in_sectors(self, *sector_codes):
@@ -152,6 +160,19 @@ class SupplierQuerySet(models.QuerySet):
     def with_accreditations(self, *accreditations):
         """Suppliers holding any of the given (staff-verified) accreditations."""
         return self.filter(accreditations__overlap=list(accreditations))
+
+    def with_public_details(self):
+        """What the public supplier page and API show, in four queries whatever the size of the listing."""
+        return self.select_related("head_office_region").prefetch_related(
+            models.Prefetch("regions_served", queryset=Region.objects.order_by("code")),
+            models.Prefetch("categories", queryset=Category.objects.select_related("sector")),
+            models.Prefetch(
+                "offerings",
+                queryset=Offering.objects.select_related("category").order_by(
+                    "category__position", "category__code", "position", "id"
+                ),
+            ),
+        )
 
     def refresh_search_text(self):
         """Recompute the category and offering words folded into each supplier's search vector.
@@ -197,7 +218,9 @@ class Supplier(models.Model):
         help_text=_("Numéro d'entreprise du Québec : 10 chiffres commençant par 11, 22, 33 ou 88."),
     )
     legal_form = models.CharField(_("forme juridique"), max_length=20, choices=LegalForm.choices)
-    coop_type = models.CharField(_("type de coopérative"), max_length=20, choices=CoopType.choices, blank=True)
+    coop_type = models.CharField(
+        _("type de coopérative"), max_length=20, choices=CoopType.choices, blank=True
+    )
     accreditations = ArrayField(
         models.CharField(max_length=20, choices=Accreditation.choices),
         verbose_name=_("accréditations vérifiées"),
@@ -212,10 +235,17 @@ class Supplier(models.Model):
     address = models.CharField(_("adresse"), max_length=200, blank=True)
     city = models.CharField(_("municipalité"), max_length=100, blank=True)
     postal_code = models.CharField(
-        _("code postal"), max_length=7, blank=True, validators=[validate_postal_code], help_text=_("Format A1A 1A1.")
+        _("code postal"),
+        max_length=7,
+        blank=True,
+        validators=[validate_postal_code],
+        help_text=_("Format A1A 1A1."),
     )
     head_office_region = models.ForeignKey(
-        Region, on_delete=models.PROTECT, related_name="head_offices", verbose_name=_("région du siège social")
+        Region,
+        on_delete=models.PROTECT,
+        related_name="head_offices",
+        verbose_name=_("région du siège social"),
     )
     serves_all_quebec = models.BooleanField(_("dessert tout le Québec"), default=False)
     regions_served = models.ManyToManyField(
@@ -224,9 +254,13 @@ class Supplier(models.Model):
     categories = models.ManyToManyField(
         Category, related_name="suppliers", blank=True, verbose_name=_("catégories de biens et services")
     )
-    employees_band = models.CharField(_("nombre d'employés"), max_length=10, choices=EmployeesBand.choices, blank=True)
+    employees_band = models.CharField(
+        _("nombre d'employés"), max_length=10, choices=EmployeesBand.choices, blank=True
+    )
     logo = models.ImageField(_("logo"), upload_to=logo_upload_to, blank=True)
-    status = models.CharField(_("statut"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    status = models.CharField(
+        _("statut"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
     status_reason = models.TextField(_("motif du dernier changement de statut"), blank=True)
     status_changed_at = models.DateTimeField(_("statut changé le"), null=True, blank=True)
     last_verified_at = models.DateTimeField(_("dernière vérification le"), null=True, blank=True)
@@ -254,7 +288,9 @@ class Supplier(models.Model):
     )
 
     objects = SupplierQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[regions_served, categories], excluded_fields=["search_text", "search_vector"])
+    history = HistoricalRecords(
+        m2m_fields=[regions_served, categories], excluded_fields=["search_text", "search_vector"]
+    )
 
     class Meta:
         ordering = ["name"]
@@ -263,28 +299,30 @@ class Supplier(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(neq__regex=NEQ_REGEX), name="supplier_neq_format"),
             models.CheckConstraint(
-                condition=Q(postal_code="") | Q(postal_code__regex=POSTAL_CODE_REGEX), name="supplier_postal_code_format"
+                condition=Q(postal_code="") | Q(postal_code__regex=POSTAL_CODE_REGEX),
+                name="supplier_postal_code_format",
             ),
             models.CheckConstraint(
                 condition=(Q(legal_form=LegalForm.COOPERATIVE) & ~Q(coop_type=""))
                 | (Q(legal_form=LegalForm.NON_PROFIT) & Q(coop_type="")),
                 name="supplier_coop_type_iff_cooperative",
             ),
-            models.CheckConstraint(condition=Q(legal_form__in=LegalForm.values), name="supplier_legal_form_valid"),
+            models.CheckConstraint(
+                condition=Q(legal_form__in=LegalForm.values), name="supplier_legal_form_valid"
+            ),
             models.CheckConstraint(condition=Q(status__in=Status.values), name="supplier_status_valid"),
             models.CheckConstraint(
                 condition=Q(coop_type="") | Q(coop_type__in=CoopType.values), name="supplier_coop_type_valid"
             ),
             models.CheckConstraint(
-                condition=Q(accreditations__contained_by=Accreditation.values), name="supplier_accreditations_valid"
+                condition=Q(accreditations__contained_by=Accreditation.values),
+                name="supplier_accreditations_valid",
             ),
             models.CheckConstraint(
                 condition=Q(employees_band="") | Q(employees_band__in=EmployeesBand.values),
                 name="supplier_employees_band_valid",
             ),
-            models.CheckConstraint(
-                condition=~Q(description_fr=""), name="supplier_description_fr_required"
-            ),
+            models.CheckConstraint(condition=~Q(description_fr=""), name="supplier_description_fr_required"),
         ]
         indexes = [
             GinIndex(fields=["search_vector"], name="supplier_search_vector_gin"),
@@ -298,6 +336,13 @@ class Supplier(models.Model):
                 Func(F("name"), function=NAME_SORT_KEY_FUNCTION),
                 F("id"),
                 name="supplier_published_name_sort",
+                condition=Q(status="published"),
+            ),
+            # Facet counts without text read this narrow index of published suppliers, not the wide table.
+            models.Index(
+                fields=["id"],
+                include=["serves_all_quebec", "legal_form", "accreditations"],
+                name="supplier_published_facets",
                 condition=Q(status="published"),
             ),
         ]
@@ -382,7 +427,11 @@ class Supplier(models.Model):
     def served_region_codes(self, all_codes=None):
         """Codes of the regions served; every region when the supplier serves all of Québec."""
         if self.serves_all_quebec:
-            return list(all_codes) if all_codes is not None else list(Region.objects.values_list("code", flat=True))
+            return (
+                list(all_codes)
+                if all_codes is not None
+                else list(Region.objects.values_list("code", flat=True))
+            )
         return sorted(region.code for region in self.regions_served.all())
 
 
@@ -397,7 +446,9 @@ class Offering(models.Model):
     supplier = models.ForeignKey(
         Supplier, on_delete=models.CASCADE, related_name="offerings", verbose_name=_("fournisseur")
     )
-    kind = models.CharField(_("nature"), max_length=10, choices=OfferingKind.choices, default=OfferingKind.SERVICE)
+    kind = models.CharField(
+        _("nature"), max_length=10, choices=OfferingKind.choices, default=OfferingKind.SERVICE
+    )
     title = models.CharField(_("titre"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     category = models.ForeignKey(

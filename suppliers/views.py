@@ -1,8 +1,119 @@
-from django.shortcuts import get_object_or_404, render
+import json
+import re
 
-from .models import Supplier
+from django.shortcuts import get_object_or_404, render
+from django.utils.safestring import mark_safe
+
+from .forms import SupplierSearchForm
+from .models import Accreditation, Supplier
+from .search import Sort, load_reference, search_suppliers
+
+# json_script's escapes, for a <script type="application/ld+json"> that json_script cannot produce.
+JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def supplier_search(request):
+    reference = load_reference()
+    form = SupplierSearchForm(request.GET, reference=reference)
+    if not form.is_valid():
+        return render(request, "suppliers/search.html", {"form": form}, status=400)
+    params = form.to_params()
+    results = search_suppliers(params, reference=reference)
+    suppliers = list(results.page.object_list)
+    for supplier in suppliers:
+        supplier.accreditation_labels = accreditation_labels(supplier)
+        supplier.region_names = [reference.regions_by_code[code].name for code in supplier.region_codes]
+        supplier.category_names = [
+            reference.categories_by_code[code].name for code in supplier.category_codes
+        ]
+    return render(
+        request,
+        "suppliers/search.html",
+        {
+            "form": form,
+            "params": params,
+            "results": results,
+            "suppliers": suppliers,
+            "facet_groups": form.facet_groups(params, results.facets),
+            "active_filters": form.active_filters(params),
+            "sort_choices": Sort.choices,
+            "exact_querystring": params.querystring(q=results.corrected_from or "", exact=True),
+            "without_text_querystring": params.querystring(q=""),
+            "without_filters_querystring": params.querystring(clear_filters=True),
+            "current_querystring": params.querystring(page=results.page.number),
+        },
+    )
 
 
 def supplier_detail(request, neq):
-    supplier = get_object_or_404(Supplier.objects.published(), neq=neq)
-    return render(request, "suppliers/detail.html", {"supplier": supplier})
+    supplier = get_object_or_404(Supplier.objects.published().with_public_details(), neq=neq)
+    offerings_by_category = {}
+    for offering in supplier.offerings.all():
+        offerings_by_category.setdefault(offering.category, []).append(offering)
+    other_categories = [
+        category for category in supplier.categories.all() if category not in offerings_by_category
+    ]
+    return render(
+        request,
+        "suppliers/detail.html",
+        {
+            "supplier": supplier,
+            "accreditations": accreditation_labels(supplier),
+            "offerings_by_category": list(offerings_by_category.items()),
+            "other_categories": other_categories,
+            "phone_uri": phone_uri(supplier.phone),
+            "json_ld": json_ld(supplier_structured_data(supplier, request.build_absolute_uri())),
+        },
+    )
+
+
+def accreditation_labels(supplier) -> list[str]:
+    """Labels of the staff-verified accreditations (the only ones ever shown)."""
+    return [Accreditation(value).label for value in supplier.accreditations if value in Accreditation.values]
+
+
+def phone_uri(phone: str) -> str:
+    """A tel: URI for a North American number ("418 555-1234" → "tel:+14185551234"); empty when unusable."""
+    digits = re.sub(r"\D", "", phone.split("poste")[0].split("#")[0])
+    if len(digits) == 10:
+        digits = "1" + digits
+    return f"tel:+{digits}" if len(digits) == 11 and digits.startswith("1") else ""
+
+
+def supplier_structured_data(supplier, page_url) -> dict:
+    """schema.org Organization for the supplier page."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Organization",
+        "name": supplier.name,
+        "identifier": {"@type": "PropertyValue", "propertyID": "NEQ", "value": supplier.neq},
+        "description": supplier.description,
+        "mainEntityOfPage": page_url,
+        "address": {
+            "@type": "PostalAddress",
+            "streetAddress": supplier.address,
+            "addressLocality": supplier.city,
+            "postalCode": supplier.postal_code,
+            "addressRegion": "QC",
+            "addressCountry": "CA",
+        },
+        "areaServed": (
+            {"@type": "State", "name": "Québec"}
+            if supplier.serves_all_quebec
+            else [
+                {"@type": "AdministrativeArea", "name": region.name}
+                for region in supplier.regions_served.all()
+            ]
+        ),
+    }
+    if supplier.website:
+        data["url"] = supplier.website
+    if supplier.email:
+        data["email"] = supplier.email
+    if supplier.phone:
+        data["telephone"] = supplier.phone
+    return data
+
+
+def json_ld(data) -> str:
+    return mark_safe(json.dumps(data, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES))
