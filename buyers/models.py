@@ -40,7 +40,10 @@ class Buyer(models.Model):
     """A procurement officer (acheteur) of a public body; staff attach accounts to organisations."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="buyer", verbose_name=_("utilisateur")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="buyer",
+        verbose_name=_("utilisateur"),
     )
     organisation = models.ForeignKey(
         BuyerOrganisation, on_delete=models.PROTECT, related_name="buyers", verbose_name=_("organisme")

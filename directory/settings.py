@@ -105,7 +105,9 @@ if not DATABASE_URL:
     from directory.localdb import database_url
 
     DATABASE_URL = database_url()
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", 60)))}
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", 60)))
+}
 if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
     raise ImproperlyConfigured("The directory runs on PostgreSQL only: DATABASE_URL must be postgres://…")
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -146,6 +148,8 @@ AXES_USERNAME_FORM_FIELD = "login"
 AXES_USERNAME_CALLABLE = "enterprises.lockout.username_from_credentials"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
+# Failures per account are django-axes' job (it shows the lockout page); allauth keeps its per-address limit only.
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip"}
 
 # --- Email: console locally, SMTP when EMAIL_HOST is set. ---
 if os.environ.get("EMAIL_HOST"):
@@ -157,7 +161,9 @@ if os.environ.get("EMAIL_HOST"):
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 else:
     EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Répertoire de l'économie sociale <no-reply@localhost>")
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", "Répertoire de l'économie sociale <no-reply@localhost>"
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Staff addresses told when something awaits review; defaults to the Curators group's members.
 REVIEW_NOTIFICATION_EMAILS = env_list("REVIEW_NOTIFICATION_EMAILS")

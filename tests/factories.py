@@ -1,4 +1,5 @@
 import factory
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 
 from suppliers.models import Category, LegalForm, Offering, Region, Status, Supplier
@@ -56,3 +57,43 @@ class OfferingFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Service {n}")
     description = "Service offert aux organismes publics."
     category = factory.LazyFunction(lambda: Category.objects.get(code="entretien.menager"))
+
+
+class VerifiedUserFactory(UserFactory):
+    """A user who signed up and confirmed their email address (allauth's EmailAddress row)."""
+
+    @factory.post_generation
+    def verified_email(obj, create, extracted, **kwargs):
+        if create:
+            EmailAddress.objects.update_or_create(
+                user=obj, email=obj.email, defaults={"verified": True, "primary": True}
+            )
+
+
+class BuyerOrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "buyers.BuyerOrganisation"
+
+    name = factory.Sequence(lambda n: f"Centre de services scolaire {n}")
+    kind = "education"
+
+
+class BuyerFactory(factory.django.DjangoModelFactory):
+    """A procurement officer: a verified user with a Buyer row."""
+
+    class Meta:
+        model = "buyers.Buyer"
+
+    user = factory.SubFactory(VerifiedUserFactory)
+    organisation = factory.SubFactory(BuyerOrganisationFactory)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    """A verified user who manages a (published by default) listing."""
+
+    class Meta:
+        model = "enterprises.Membership"
+
+    user = factory.SubFactory(VerifiedUserFactory)
+    supplier = factory.SubFactory(SupplierFactory)
+    role = "owner"
