@@ -5,8 +5,9 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 SIZE ?= 100000
+BENCH_ARGS ?=
 
-.PHONY: run test install db demo lint format bench bench-throughput stopdb clean-db messages
+.PHONY: run test install db demo lint format bench bench-throughput bench-import stopdb clean-db messages test-browser
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +32,10 @@ test: install
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest
 
+# Only the real-browser and axe-core tests (Debian's Chromium at /usr/bin/chromium, or CHROMIUM_PATH).
+test-browser: install
+	$(PY) -m pytest tests/browser
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -39,14 +44,19 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# Benchmarks (bench/README.md), never part of `make test`: `make bench SIZE=1000000 BENCH_ARGS="--rebuild"`.
 bench: install
-	$(PY) -m bench.run --size $(SIZE)
+	$(PY) -m bench.run --size $(SIZE) $(BENCH_ARGS)
 
 bench-throughput: install
-	$(PY) -m bench.throughput --size $(SIZE)
+	$(PY) -m bench.throughput --size $(SIZE) $(BENCH_ARGS)
+
+bench-import: install
+	$(PY) -m bench.import_speed $(BENCH_ARGS)
 
 messages: install
 	$(PY) manage.py makemessages -l en --ignore '.venv/*' --ignore 'var/*'
+	$(PY) manage.py compilemessages -l en --ignore '.venv/*' --ignore 'var/*'
 
 stopdb:
 	$(PY) -m directory.localdb stop

@@ -359,6 +359,11 @@ class Supplier(models.Model):
         return self.description_en if get_language() == "en" and self.description_en else self.description_fr
 
     @property
+    def description_language(self):
+        """The language ``description`` is written in, for its lang attribute (WCAG 3.1.2)."""
+        return "en" if get_language() == "en" and self.description_en else "fr"
+
+    @property
     def is_public(self):
         return self.status == Status.PUBLISHED
 

@@ -1,0 +1,234 @@
+"""Real-browser tests: Playwright drives Debian's Chromium against pytest-django's live server.
+
+Browsers cannot be downloaded here (never run ``playwright install``): the tests use the system Chromium at
+/usr/bin/chromium (or $CHROMIUM_PATH) and are skipped, with the reason, on a machine without it.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
+from django.test import Client
+
+# Playwright's sync API keeps an asyncio event loop running in the main thread for the whole session, so Django
+# would refuse the ORM calls that test set-up makes from that thread (factories, fixtures) and every database test
+# that runs after the first browser test. Nothing here runs concurrently with the ORM in that thread.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+BROWSER_TESTS_DIR = Path(__file__).resolve().parent
+# axe-core rules for WCAG 2.0 and 2.1, levels A and AA (SGQRI 008 3.0 builds on them).
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+LANGUAGES = ["fr", "en"]
+
+
+def is_browser_test(item) -> bool:
+    return BROWSER_TESTS_DIR in Path(str(item.path)).parents
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    # Browser tests run last, after pytest-django's and pytest's own reordering: they are transactional (the
+    # database is emptied after each one) and Playwright's event loop changes how Django hands out database
+    # connections for the rest of the session.
+    items[:] = [item for item in items if not is_browser_test(item)] + [
+        item for item in items if is_browser_test(item)
+    ]
+    if CHROMIUM.exists():
+        return
+    if os.environ.get("REQUIRE_BROWSER_TESTS"):
+        # CI (.ci/run) installs Chromium: there, a missing browser is an error rather than a silent skip.
+        raise pytest.UsageError(f"REQUIRE_BROWSER_TESTS is set but there is no Chromium at {CHROMIUM}")
+    skip = pytest.mark.skip(
+        reason=f"no Chromium at {CHROMIUM}: install Debian's `chromium` package (as .ci/run does) "
+        "or set CHROMIUM_PATH to run the browser and accessibility tests"
+    )
+    for item in items:
+        if is_browser_test(item):
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _serialized_database(django_db_setup):
+    """The test database's initial content (regions, categories, groups…), as serialized at its creation.
+
+    Browser tests are transactional: the database is emptied after each one and, with ``serialized_rollback``,
+    refilled from this copy. Django keeps the copy on the connection object, and once Playwright's event loop
+    runs, asgiref hands the main thread another connection object: captured here, before the browser starts.
+    """
+    from django.db import connection
+
+    return getattr(connection, "_test_serialized_contents", None)
+
+
+@pytest.fixture(autouse=True)
+def _initial_data_restored(_serialized_database):
+    from django.db import connection
+
+    if _serialized_database and not hasattr(connection, "_test_serialized_contents"):
+        # First browser test on this connection: Django skipped the restore, so do it and let Django do it next time.
+        connection._test_serialized_contents = _serialized_database
+        connection.creation.deserialize_db_from_string(_serialized_database)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server):
+    # Pages are opened by path on the live server. This also replaces pytest-playwright's fallback base_url
+    # fixture, a session fixture declared on a class that pytest 9 deprecates (an error with filterwarnings).
+    return live_server.url
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # A browser configured for English: the site must still open in French (French first).
+    return {**browser_context_args, "locale": "en-CA", "viewport": {"width": 1280, "height": 900}}
+
+
+@pytest.fixture
+def page(page):
+    # Fail fast rather than wait 30 s on a selector that will never appear.
+    page.set_default_timeout(10_000)
+    page.set_default_navigation_timeout(20_000)
+    return page
+
+
+@pytest.fixture
+def use_language(page, live_server):
+    """Choose the interface language as the language switch would, through Django's language cookie."""
+
+    def use(language):
+        page.context.add_cookies(
+            [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
+        )
+
+    return use
+
+
+@pytest.fixture
+def log_in(page, live_server):
+    """Give the browser a logged-in session for ``user`` (the log-in form itself is tested elsewhere)."""
+
+    def log_in_as(user):
+        client = Client()
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        session_cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        page.context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": session_cookie.value, "url": live_server.url}]
+        )
+
+    return log_in_as
+
+
+def format_violations(url: str, violations: list[dict]) -> str:
+    lines = [f"{len(violations)} accessibility violation(s) (axe-core, WCAG 2.x A/AA) on {url}:"]
+    for violation in violations:
+        lines.append(f"\n- {violation['id']} [{violation.get('impact')}]: {violation['help']}")
+        lines.append(f"  {violation['helpUrl']}")
+        for node in violation["nodes"]:
+            lines.append(f"  • {' '.join(str(target) for target in node['target'])}")
+            lines.append(f"    {node['html'][:300]}")
+            for summary_line in (node.get("failureSummary") or "").splitlines():
+                lines.append(f"    {summary_line.strip()}")
+    return "\n".join(lines)
+
+
+@pytest.fixture(scope="session")
+def axe():
+    return Axe()
+
+
+@pytest.fixture
+def assert_accessible(axe):
+    """Run axe-core on the page as it is now and fail with a readable list of every violation."""
+
+    def check(page):
+        results = axe.run(
+            page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+        )
+        violations = results.response["violations"]
+        assert not violations, format_violations(page.url, violations)
+
+    return check
+
+
+@pytest.fixture
+def catalogue():
+    """A few published suppliers in different regions and sectors, with offerings folded into search."""
+    from suppliers.models import Accreditation, Category, CoopType, LegalForm, Region, Supplier
+    from tests.factories import OfferingFactory, SupplierFactory
+
+    snow = SupplierFactory(
+        name="Coopérative de déneigement du Fjord",
+        neq="1100000101",
+        legal_form=LegalForm.COOPERATIVE,
+        coop_type=CoopType.WORKER,
+        description_fr="Déneigement des stationnements et des toitures d'édifices publics, jour et nuit.",
+        description_en="Snow removal for the parking lots and roofs of public buildings, day and night.",
+        head_office_region=Region.objects.get(code="02"),
+        city="Saguenay",
+        postal_code="G7H 1A1",
+        website="https://deneigement-fjord.exemple.qc.ca",
+        email="info@deneigement-fjord.exemple.qc.ca",
+        phone="418 555-0101",
+        regions=["02"],
+        categories=["entretien.deneigement", "entretien.paysager"],
+    )
+    OfferingFactory(
+        supplier=snow,
+        title="Déneigement de stationnements",
+        description="Contrats saisonniers pour les stationnements d'écoles et d'hôpitaux.",
+        category=Category.objects.get(code="entretien.deneigement"),
+    )
+    caterer = SupplierFactory(
+        name="Traiteur solidaire de la Capitale",
+        neq="2200000202",
+        accreditations=[Accreditation.INTEGRATION],
+        description_fr="Service de traiteur pour réunions et colloques, préparé par des personnes en insertion.",
+        description_en="",
+        head_office_region=Region.objects.get(code="03"),
+        city="Québec",
+        postal_code="G1K 3A1",
+        regions=["03", "12"],
+        categories=["alimentation.traiteur"],
+    )
+    workshop = SupplierFactory(
+        name="Atelier d'assemblage adapté",
+        neq="3300000303",
+        accreditations=[Accreditation.ADAPTED],
+        description_fr="Assemblage, emballage et mise en boîte à forfait pour les organismes publics.",
+        description_en="Contract assembly and packaging for public bodies.",
+        serves_all_quebec=True,
+        regions=[],
+        categories=["fabrication.assemblage"],
+    )
+    Supplier.objects.filter(pk__in=[snow.pk, caterer.pk, workshop.pk]).refresh_search_text()
+    return {"snow": snow, "caterer": caterer, "workshop": workshop}
+
+
+@pytest.fixture
+def enterprise_user():
+    """An enterprise account whose e-mail address is confirmed (allauth's mandatory verification)."""
+    from allauth.account.models import EmailAddress
+
+    from tests.factories import UserFactory
+
+    user = UserFactory(email="direction@coop-exemple.qc.ca")
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
