@@ -184,22 +184,30 @@ class SupplierQuerySet(models.QuerySet):
         ids = list(self.values_list("pk", flat=True))
         if not ids:
             return 0
+        categories = (
+            "ARRAY(SELECT sc.category_id FROM suppliers_supplier_categories sc WHERE sc.supplier_id = s.id)"
+        )
         with connection.cursor() as cursor:
             cursor.execute(
-                """
-                UPDATE suppliers_supplier s SET search_text = coalesce((
-                    SELECT string_agg(c.name_fr || ' ' || c.name_en || ' ' || sec.name_fr || ' ' || sec.name_en, ' ')
-                    FROM suppliers_supplier_categories sc
-                    JOIN suppliers_category c ON c.code = sc.category_id
-                    JOIN suppliers_sector sec ON sec.code = c.sector_id
-                    WHERE sc.supplier_id = s.id), '') || ' ' || coalesce((
-                    SELECT string_agg(o.title || ' ' || o.description, ' ')
-                    FROM suppliers_offering o WHERE o.supplier_id = s.id), '')
-                WHERE s.id = ANY(%s)
-                """,
+                f"UPDATE suppliers_supplier s SET search_text = {search_text_sql(categories, 's.id')} "
+                "WHERE s.id = ANY(%s)",
                 [ids],
             )
             return cursor.rowcount
+
+
+def search_text_sql(category_codes: str, supplier_id: str) -> str:
+    """SQL for the words a supplier's search vector takes from its categories and offerings.
+
+    ``category_codes`` is an SQL array of category codes and ``supplier_id`` an SQL expression, so that an import
+    can compute the text while it inserts rows (see ``suppliers.services``).
+    """
+    return f"""(coalesce((
+        SELECT string_agg(c.name_fr || ' ' || c.name_en || ' ' || sec.name_fr || ' ' || sec.name_en, ' ' ORDER BY c.code)
+        FROM suppliers_category c JOIN suppliers_sector sec ON sec.code = c.sector_id
+        WHERE c.code = ANY({category_codes})), '') || ' ' || coalesce((
+        SELECT string_agg(o.title || ' ' || o.description, ' ' ORDER BY o.position, o.id)
+        FROM suppliers_offering o WHERE o.supplier_id = {supplier_id}), ''))"""
 
 
 def logo_upload_to(instance, filename):

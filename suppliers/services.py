@@ -1,17 +1,17 @@
 """Work on the catalogue that spans several models: importing suppliers in bulk, loading the demo catalogue."""
 
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 
 from django.apps import apps
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .importing import RowError, RowValidator, SupplierRow
-from .models import Category, Offering, Status, Supplier
+from .models import Category, Offering, Status, Supplier, search_text_sql
+from .search import extend_search_lexicon, refresh_search_lexicon
 from .validators import normalize_neq
 
 RegionLink = Supplier.regions_served.through
@@ -106,10 +106,6 @@ def supplier_import(
                 raise _DryRunRollback
     except _DryRunRollback:
         pass
-    if not dry_run:
-        from .search import refresh_search_lexicon
-
-        refresh_search_lexicon()
     return report
 
 
@@ -119,110 +115,145 @@ def _valid_rows(open_rows, validator) -> Iterator[SupplierRow]:
         yield parsed
 
 
+# The values of one file row, as COPY writes them into the staging table (see _STAGING_SQL).
+_STAGED_FIELDS = [
+    "neq", "name", "legal_form", "coop_type", "accreditations", "description_fr", "description_en", "website",
+    "email", "phone", "address", "city", "postal_code", "head_office_region_id", "serves_all_quebec", "status",
+]  # fmt: skip
+_STAGING_SQL = """
+CREATE TEMPORARY TABLE import_rows (
+    neq varchar(10) PRIMARY KEY, name text, legal_form text, coop_type text, accreditations varchar(20)[],
+    description_fr text, description_en text, website text, email text, phone text, address text, city text,
+    postal_code text, head_office_region_id varchar(2), serves_all_quebec boolean, status text,
+    regions varchar(2)[], categories varchar(80)[],
+    supplier_id bigint, is_new boolean NOT NULL DEFAULT false, changed boolean NOT NULL DEFAULT false
+) ON COMMIT DROP
+"""
+
+
 def _import_batch(batch: list[SupplierRow], report: ImportReport, *, user, reason: str) -> None:
-    field_names = list(batch[0].values)
-    existing = {
-        supplier.neq: supplier
-        for supplier in Supplier.objects.filter(neq__in=[row.values["neq"] for row in batch]).only(
-            "pk", "status_changed_at", *field_names
-        )
-    }
-    existing_ids = [supplier.pk for supplier in existing.values()]
-    current_regions = defaultdict(set)
-    for supplier_id, region_id in RegionLink.objects.filter(supplier_id__in=existing_ids).values_list(
-        "supplier_id", "region_id"
-    ):
-        current_regions[supplier_id].add(region_id)
-    current_categories = defaultdict(set)
-    for supplier_id, category_id in CategoryLink.objects.filter(supplier_id__in=existing_ids).values_list(
-        "supplier_id", "category_id"
-    ):
-        current_categories[supplier_id].add(category_id)
+    """Write one batch with set-based SQL: COPY into a staging table, then insert, update and link in bulk.
 
+    Only new and changed rows are written; each gets a history record (with its regions and categories), as a
+    save through the ORM would leave.
+    """
     now = timezone.now()
-    created, updated, relinked = [], [], []
-    links = {}  # supplier neq -> (regions, categories)
-    for row in batch:
-        supplier = existing.get(row.values["neq"])
-        links[row.values["neq"]] = (row.regions, row.categories)
-        if supplier is None:
-            supplier = Supplier(**row.values, status_changed_at=now)
-            created.append(supplier)
-            continue
-        changed = [name for name, value in row.values.items() if getattr(supplier, name) != value]
-        links_changed = (
-            set(row.regions) != current_regions[supplier.pk]
-            or set(row.categories) != current_categories[supplier.pk]
+    supplier_table = Supplier._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('pg_temp.import_rows') IS NOT NULL")
+        if cursor.fetchone()[0]:
+            cursor.execute("TRUNCATE import_rows")
+        else:
+            cursor.execute(_STAGING_SQL)
+        columns = ", ".join([*_STAGED_FIELDS, "regions", "categories"])
+        with cursor.cursor.copy(f"COPY import_rows ({columns}) FROM STDIN") as copy:
+            for row in batch:
+                copy.write_row([*(row.values[name] for name in _STAGED_FIELDS), row.regions, row.categories])
+
+        differs = " OR ".join(f"s.{name} IS DISTINCT FROM r.{name}" for name in _STAGED_FIELDS)
+        cursor.execute(
+            f"""
+            UPDATE import_rows r SET supplier_id = s.id, changed = ({differs}
+                OR r.regions IS DISTINCT FROM coalesce((SELECT array_agg(l.region_id ORDER BY l.region_id)
+                    FROM {RegionLink._meta.db_table} l WHERE l.supplier_id = s.id), '{{}}')
+                OR r.categories IS DISTINCT FROM coalesce((SELECT array_agg(l.category_id ORDER BY l.category_id)
+                    FROM {CategoryLink._meta.db_table} l WHERE l.supplier_id = s.id), '{{}}'))
+            FROM {supplier_table} s WHERE s.neq = r.neq
+            """
         )
-        if not changed and not links_changed:
-            report.unchanged += 1
-            continue
-        if "status" in changed:
-            supplier.status_changed_at = now
-        for name in changed:
-            setattr(supplier, name, row.values[name])
-        supplier.updated_at = now
-        updated.append(supplier)
-        if links_changed:
-            relinked.append(supplier)
-
-    Supplier.objects.bulk_create(created)
-    if updated:
-        Supplier.objects.bulk_update(updated, [*field_names, "status_changed_at", "updated_at"])
-    report.created += len(created)
-    report.updated += len(updated)
-
-    relinked_ids = [supplier.pk for supplier in relinked]
-    RegionLink.objects.filter(supplier_id__in=relinked_ids).delete()
-    CategoryLink.objects.filter(supplier_id__in=relinked_ids).delete()
-    new_links = [*created, *relinked]
-    RegionLink.objects.bulk_create(
-        RegionLink(supplier_id=supplier.pk, region_id=code)
-        for supplier in new_links
-        for code in links[supplier.neq][0]
-    )
-    CategoryLink.objects.bulk_create(
-        CategoryLink(supplier_id=supplier.pk, category_id=code)
-        for supplier in new_links
-        for code in links[supplier.neq][1]
-    )
-    touched = [*created, *updated]
-    if touched:
-        Supplier.objects.filter(pk__in=[supplier.pk for supplier in touched]).refresh_search_text()
-        _record_history(created, updated, user=user, reason=reason, date=now)
-
-
-def _record_history(created, updated, *, user, reason, date) -> None:
-    """History records for a batch, with a snapshot of regions and categories as simple_history keeps them."""
-    records = list(
-        Supplier.history.bulk_history_create(
-            created, default_user=user, default_change_reason=reason, default_date=date
+        # Columns the file does not carry take their model default, as Supplier(...).save() would give them.
+        defaults = {
+            field.column: field.get_db_prep_save(field.get_default(), connection)
+            for field in Supplier._meta.concrete_fields
+            if field.column not in _STAGED_FIELDS and not field.primary_key and not field.generated
+        }
+        defaults.update(status_changed_at=now, created_at=now, updated_at=now)
+        defaults.pop("search_text")  # computed in the INSERT itself, so each row's tsvector is built once
+        fields = ", ".join(_STAGED_FIELDS)
+        cursor.execute(
+            f"""
+            WITH created AS (
+                INSERT INTO {supplier_table} ({fields}, {", ".join(defaults)}, search_text)
+                SELECT {fields}, {", ".join(f"%({column})s" for column in defaults)},
+                    {search_text_sql("import_rows.categories", "NULL")}
+                FROM import_rows WHERE supplier_id IS NULL
+                RETURNING id, neq)
+            UPDATE import_rows r SET supplier_id = created.id, is_new = true FROM created WHERE r.neq = created.neq
+            """,
+            defaults,
         )
-        or []
-    ) + list(
-        Supplier.history.bulk_history_create(
-            updated, update=True, default_user=user, default_change_reason=reason, default_date=date
+        assignments = ", ".join(f"{name} = r.{name}" for name in _STAGED_FIELDS)
+        cursor.execute(
+            f"""
+            UPDATE {supplier_table} s SET {assignments}, updated_at = %(now)s,
+                search_text = {search_text_sql("r.categories", "s.id")},
+                status_changed_at = CASE WHEN s.status <> r.status THEN %(now)s ELSE s.status_changed_at END
+            FROM import_rows r WHERE r.supplier_id = s.id AND r.changed
+            """,
+            {"now": now},
         )
-        or []
-    )
-    history_by_supplier = {record.id: record.history_id for record in records}
-    supplier_ids = list(history_by_supplier)
-    for link_model, history_model_name, target in (
-        (RegionLink, "HistoricalSupplier_regions_served", "region_id"),
-        (CategoryLink, "HistoricalSupplier_categories", "category_id"),
-    ):
-        history_model = apps.get_model("suppliers", history_model_name)
-        history_model.objects.bulk_create(
-            history_model(
-                id=link_id,
-                history_id=history_by_supplier[supplier_id],
-                supplier_id=supplier_id,
-                **{target: value},
+        for link, target, values in (
+            (RegionLink, "region_id", "regions"),
+            (CategoryLink, "category_id", "categories"),
+        ):
+            table = link._meta.db_table
+            cursor.execute(
+                f"DELETE FROM {table} l USING import_rows r WHERE l.supplier_id = r.supplier_id AND r.changed"
             )
-            for link_id, supplier_id, value in link_model.objects.filter(
-                supplier_id__in=supplier_ids
-            ).values_list("id", "supplier_id", target)
+            cursor.execute(
+                f"INSERT INTO {table} (supplier_id, {target}) SELECT r.supplier_id, unnest(r.{values}) "
+                "FROM import_rows r WHERE r.is_new OR r.changed"
+            )
+        cursor.execute(
+            "SELECT count(*) FILTER (WHERE is_new), count(*) FILTER (WHERE changed) FROM import_rows"
         )
+        created, updated = cursor.fetchone()
+    report.created += created
+    report.updated += updated
+    report.unchanged += len(batch) - created - updated
+    if created or updated:
+        touched_sql = "SELECT supplier_id FROM import_rows WHERE is_new OR changed"
+        _record_history(user=user, reason=reason, date=now)
+        extend_search_lexicon(touched_sql)
+
+
+def _record_history(*, user, reason, date) -> None:
+    """History records for the staged rows that were written, with the snapshot of regions and categories that
+    simple_history keeps beside each record."""
+    history = Supplier.history.model
+    tracked = ", ".join(field.column for field in history.tracked_fields)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE IF NOT EXISTS import_history (history_id bigint, supplier_id bigint) "
+            "ON COMMIT DROP"
+        )
+        cursor.execute("TRUNCATE import_history")
+        cursor.execute(
+            f"""
+            WITH recorded AS (
+                INSERT INTO {history._meta.db_table} ({tracked}, history_date, history_change_reason, history_type,
+                    history_user_id)
+                SELECT {", ".join(f"s.{column}" for column in tracked.split(", "))}, %(date)s, %(reason)s,
+                    CASE WHEN r.is_new THEN '+' ELSE '~' END, %(user)s
+                FROM {Supplier._meta.db_table} s JOIN import_rows r ON r.supplier_id = s.id
+                WHERE r.is_new OR r.changed
+                RETURNING history_id, id)
+            INSERT INTO import_history SELECT history_id, id FROM recorded
+            """,
+            {"date": date, "reason": reason, "user": getattr(user, "pk", None)},
+        )
+        for link, history_name, target in (
+            (RegionLink, "HistoricalSupplier_regions_served", "region_id"),
+            (CategoryLink, "HistoricalSupplier_categories", "category_id"),
+        ):
+            cursor.execute(
+                f"""
+                INSERT INTO {apps.get_model("suppliers", history_name)._meta.db_table}
+                    (id, history_id, supplier_id, {target})
+                SELECT l.id, h.history_id, l.supplier_id, l.{target}
+                FROM import_history h JOIN {link._meta.db_table} l ON l.supplier_id = h.supplier_id
+                """
+            )
 
 
 @transaction.atomic
@@ -258,7 +289,5 @@ def demo_catalogue_load(*, count: int = 320, seed: int = 2026) -> ImportReport:
         if offering["category"] in categories
     )
     Supplier.objects.filter(pk__in=suppliers.values()).refresh_search_text()
-    from .search import refresh_search_lexicon
-
     refresh_search_lexicon()
     return report
