@@ -337,6 +337,8 @@ class Supplier(models.Model):
             # Admin search (icontains compiles to UPPER(name) LIKE …) stays indexed at a million rows.
             GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="supplier_name_upper_trgm"),
             GinIndex(fields=["accreditations"], name="supplier_accreditations_gin"),
+            # The admin changelist's order (name, then the unique NEQ): its pages read the index, not a sort.
+            models.Index(fields=["name", "neq"], name="supplier_name_neq"),
             models.Index(fields=["status", "name"], name="supplier_status_name"),
             models.Index(fields=["status", "-updated_at"], name="supplier_status_updated"),
             # Name order of the public search ("École" beside "Ecole", not after "Z"); function from migration 0005.
