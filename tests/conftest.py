@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.auth.models import Group
+from django.utils import translation
 
 from tests.factories import UserFactory
 
@@ -15,3 +16,11 @@ def curator(db):
 def curator_client(client, curator):
     client.force_login(curator)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _language_reset_after_each_test():
+    # The test client runs LocaleMiddleware in the test's own thread and Django never deactivates the language a
+    # request activated: without this, a test that browses in English leaves later tests (and commands) in English.
+    yield
+    translation.deactivate()

@@ -67,6 +67,7 @@ def test_language_switch_keeps_the_user_on_the_same_page(client, db):
     response = client.post(reverse("set_language"), {"language": "en", "next": page})
     assertRedirects(response, page, fetch_redirect_response=False)
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    assert int(response.cookies[settings.LANGUAGE_COOKIE_NAME]["max-age"]) >= 30 * 24 * 60 * 60, "remembered"
 
     response = client.get(page)
     assertContains(response, '<html lang="en">')
@@ -215,3 +216,74 @@ def test_compiled_catalogue_matches_the_po_file():
             assert compiled.gettext(msgid) == entry["msgstr"][0], (
                 f"django.mo is out of date for {entry['msgid']!r}: run compilemessages"
             )
+
+
+# --- Every page built on base.html: one h1, the skip link, landmarks and the language switch, in both languages.
+
+PUBLIC_PAGES = [
+    "home",
+    "suppliers:search",
+    "privacy",
+    "accessibility",
+    "account_login",
+    "account_signup",
+    "account_reset_password",
+]
+MEMBER_PAGES = ["enterprises:dashboard", "enterprises:listing_create", "enterprises:claim_lookup"]
+
+
+def assert_common_layout(response, language, status_code=200):
+    html = response.content.decode()
+    assert response.status_code == status_code
+    assert f'<html lang="{language}">' in html
+    assert html.count("<h1") == 1, "exactly one h1"
+    assert html.count("<main") == 1 and "<header" in html and "<footer" in html
+    assert 'class="skip-link" href="#contenu"' in html and 'id="contenu"' in html
+    other = "en" if language == "fr" else "fr"
+    assert f'name="language" value="{other}" lang="{other}"' in html, "the language switch"
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("url_name", PUBLIC_PAGES)
+def test_public_pages_share_the_accessible_layout(client, db, url_name, language):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    assert_common_layout(client.get(reverse(url_name)), language)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("url_name", MEMBER_PAGES)
+def test_enterprise_pages_share_the_accessible_layout(client, db, url_name, language):
+    from allauth.account.models import EmailAddress
+
+    from tests.factories import UserFactory
+
+    user = UserFactory()
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    assert_common_layout(client.get(reverse(url_name)), language)
+
+
+def test_supplier_page_shares_the_accessible_layout(client, db):
+    supplier = SupplierFactory()
+    assert_common_layout(client.get(supplier.get_absolute_url()), "fr")
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_page_not_found_uses_the_layout_in_the_chosen_language(client, db, language):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.get("/cette-page-n-existe-pas/")
+    assert response.status_code == 404
+    assert_common_layout(response, language, status_code=404)
+    with translation.override(language):
+        assertContains(response, translation.gettext("Page introuvable"), status_code=404)
+
+
+def test_server_error_page_renders_without_a_request_context(rf):
+    from django.views.defaults import server_error
+
+    with translation.override("fr"):
+        response = server_error(rf.get("/"))
+    html = response.content.decode()
+    assert response.status_code == 500
+    assert '<html lang="fr">' in html and html.count("<h1") == 1

@@ -1,4 +1,5 @@
-"""axe-core in Chromium over the main pages, in French and in English: zero WCAG 2.0/2.1 A and AA violations."""
+"""axe-core in Chromium over the main pages, in French and in English: zero WCAG 2.0/2.1 (and 2.2) A and AA
+violations. Also the layout at narrow widths, the announced results count and the print style."""
 
 import pytest
 from django.urls import reverse
@@ -93,6 +94,30 @@ def test_sign_up_page(page, use_language, assert_accessible, language):
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
+def test_sign_up_page_with_errors(page, use_language, assert_accessible, language):
+    use_language(language)
+    open_page(page, reverse("account_signup"))
+    page.locator("input[name=email]").fill("pas-un-courriel")
+    page.locator("input[name=password1]").fill("court")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator("[aria-invalid=true]").count() >= 1
+    assert_accessible(page)
+
+
+def test_the_accessibility_check_reports_violations(page, assert_accessible):
+    # The check itself must be able to fail: an unlabelled field and pale text are reported, readably.
+    page.set_content(
+        '<html lang="fr"><head><title>Essai</title></head><body><main><h1>Essai</h1>'
+        '<input type="text"><p style="color: #bbb">Texte trop pâle</p></main></body></html>'
+    )
+    with pytest.raises(AssertionError) as failure:
+        assert_accessible(page)
+    report = str(failure.value)
+    assert "color-contrast" in report and "label" in report and "Texte trop pâle" in report
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_listing_form_with_errors(page, use_language, log_in, assert_accessible, enterprise_user, language):
     use_language(language)
     log_in(enterprise_user)
@@ -158,6 +183,8 @@ def test_search_results_count_is_announced(page, catalogue):
     status = page.get_by_role("status")
     assert status.count() >= 1
     assert "1 fournisseur" in status.first.inner_text()
+    # Screen readers read the page title first when the results page loads.
+    assert page.title().startswith("1 fournisseur trouvé — ")
 
 
 def test_supplier_page_prints_its_content_without_navigation(page, catalogue):
@@ -167,5 +194,29 @@ def test_supplier_page_prints_its_content_without_navigation(page, catalogue):
     assert not page.locator(".language-switch").is_visible()
     assert page.locator("h1").is_visible()
     assert page.get_by_text("Déneigement des stationnements et des toitures").is_visible()
+    # The printout says where and when the page was read, for the buyer's file.
+    consulted = page.locator(".print-only")
+    assert consulted.is_visible() and catalogue["snow"].get_absolute_url() in consulted.inner_text()
     page.emulate_media(media="screen")
     assert page.locator(".site-nav").is_visible()
+    assert not consulted.is_visible()
+
+
+def test_page_not_found(page, assert_accessible):
+    response = page.goto("/cette-page-n-existe-pas/")
+    assert response is not None and response.status == 404
+    check_page_structure(page, "fr")
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_allauth_account_pages_use_the_site_layout(
+    page, use_language, log_in, assert_accessible, enterprise_user, language
+):
+    # Pages allauth renders with its own templates (linked from the dashboard) get base.html's layout.
+    use_language(language)
+    log_in(enterprise_user)
+    for url_name in ["account_email", "account_change_password"]:
+        open_page(page, reverse(url_name))
+        check_page_structure(page, language)
+        assert_accessible(page)

@@ -1,6 +1,7 @@
 """The three journeys of the issue, each once in French and once in English, in a real browser.
 
-The English runs start in French and switch with the language switch, as a visitor would.
+The English runs start in French and switch with the language switch, as a visitor would. axe-core also checks
+the pages met on the way that the page-by-page accessibility tests do not cover.
 """
 
 import re
@@ -36,7 +37,7 @@ def submit(page, locator):
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_buyer_finds_a_supplier_by_text_and_region(page, catalogue, language):
+def test_buyer_finds_a_supplier_by_text_and_region(page, catalogue, assert_accessible, language):
     page.goto(reverse("home"))
     choose_language(page, language)
 
@@ -51,6 +52,7 @@ def test_buyer_finds_a_supplier_by_text_and_region(page, catalogue, language):
     submit(page, page.locator(".filters button[type=submit]"))
     assert "region=02" in page.url
     assert page.get_by_role("status").first.inner_text().strip().startswith("1 ")
+    assert_accessible(page)
 
     submit(page, page.get_by_role("link", name="Coopérative de déneigement du Fjord"))
     assert page.url.endswith(catalogue["snow"].get_absolute_url())
@@ -71,7 +73,7 @@ def test_buyer_sees_french_content_when_no_english_version_exists(page, catalogu
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_enterprise_signs_up_creates_a_listing_and_submits_it(page, language):
+def test_enterprise_signs_up_creates_a_listing_and_submits_it(page, assert_accessible, language):
     page.goto(reverse("home"))
     choose_language(page, language)
     email, password = f"direction-{language}@coop-neige.qc.ca", "Un-mot-de-passe-bien-long-2026"
@@ -82,15 +84,17 @@ def test_enterprise_signs_up_creates_a_listing_and_submits_it(page, language):
     page.locator("input[name=password1]").fill(password)
     page.locator("input[name=password2]").fill(password)
     submit(page, page.locator("main form button[type=submit]"))
+    assert_accessible(page)  # "check your e-mail"
 
     # The confirmation e-mail is in the visitor's language and carries the verification link.
-    assert len(mail.outbox) == 1
-    message = mail.outbox[0]
-    assert message.to == [email]
+    sent = [message for message in mail.outbox if message.to == [email]]
+    assert len(sent) == 1
+    message = sent[0]
     assert ("confirm" if language == "en" else "confirmez") in message.subject.lower()
     link = re.search(r"https?://[^/\s]+(/\S+)", message.body)
     assert link, message.body
     page.goto(link.group(1))
+    assert_accessible(page)  # the confirmation page
     submit(page, page.locator("main form button[type=submit]"))
     if page.locator(".site-nav form[action*='logout'] button").count() == 0:
         page.goto(reverse("account_login"))
@@ -117,6 +121,7 @@ def test_enterprise_signs_up_creates_a_listing_and_submits_it(page, language):
     assert page.locator(".errorlist").count() == 0, page.locator("main").inner_text()
     supplier = Supplier.objects.get(neq="1100009999")
     assert supplier.status == Status.DRAFT
+    assert_accessible(page)  # the draft, with its confirmation message
 
     # Submit it for review.
     submit(page, page.locator("main form button[type=submit][name=action][value=submit]"))
@@ -126,6 +131,7 @@ def test_enterprise_signs_up_creates_a_listing_and_submits_it(page, language):
     with translation.override(language):
         assert str(Status.PENDING.label) in page.locator("main").inner_text()
     assert page.get_by_role("status").count() >= 1  # the confirmation message
+    assert_accessible(page)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
