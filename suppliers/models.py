@@ -19,6 +19,15 @@ FRENCH_SEARCH_CONFIG = "fr_unaccent"
 ENGLISH_SEARCH_CONFIG = "en_unaccent"
 # IMMUTABLE lower(unaccent(text)) created by migration 0005, so that name order can be indexed.
 NAME_SORT_KEY_FUNCTION = "suppliers_name_sort_key"
+# The supplier columns search filters and counts on (the masks are kept by refresh_search_text()).
+SEARCH_FILTER_COLUMNS = (
+    "serves_all_quebec",
+    "legal_form",
+    "accreditations",
+    "region_mask",
+    "category_mask",
+    "sector_mask",
+)
 
 
 class Region(models.Model):
@@ -45,16 +54,35 @@ class LocalizedNameMixin:
         return self.name_en if get_language() == "en" and self.name_en else self.name_fr
 
 
+def next_sector_bit():
+    """The next unused bit of ``Supplier.sector_mask`` for a new sector (the check constraint caps it)."""
+    if not Sector.objects.exists():
+        return 0
+    return Sector.objects.aggregate(last=models.Max("bit"))["last"] + 1
+
+
+def next_category_bit():
+    """The next unused bit of ``Supplier.category_mask`` for a new category (the check constraint caps it)."""
+    if not Category.objects.exists():
+        return 0
+    return Category.objects.aggregate(last=models.Max("bit"))["last"] + 1
+
+
 class Sector(LocalizedNameMixin, models.Model):
     code = models.SlugField(_("code"), max_length=40, primary_key=True)
     name_fr = models.CharField(_("nom (français)"), max_length=150)
     name_en = models.CharField(_("nom (anglais)"), max_length=150)
     position = models.PositiveSmallIntegerField(_("rang"), default=0)
+    # Stable bit of the sector in Supplier.sector_mask (assigned once, from the fixture order; never reused).
+    bit = models.PositiveSmallIntegerField(
+        _("bit de filtre"), unique=True, editable=False, default=next_sector_bit
+    )
 
     class Meta:
         ordering = ["position", "code"]
         verbose_name = _("secteur")
         verbose_name_plural = _("secteurs")
+        constraints = [models.CheckConstraint(condition=Q(bit__lte=30), name="sector_bit_fits_mask")]
 
     def __str__(self):
         return self.name
@@ -71,16 +99,21 @@ class Category(LocalizedNameMixin, models.Model):
     name_en = models.CharField(_("nom (anglais)"), max_length=150)
     unspsc_segment = models.CharField(_("segment UNSPSC"), max_length=2, blank=True)
     position = models.PositiveSmallIntegerField(_("rang"), default=0)
+    # Stable bit of the category in Supplier.category_mask (assigned once, from the fixture order; never reused).
+    bit = models.PositiveSmallIntegerField(
+        _("bit de filtre"), unique=True, editable=False, default=next_category_bit
+    )
 
     class Meta:
         ordering = ["position", "code"]
         verbose_name = _("catégorie")
         verbose_name_plural = _("catégories")
         constraints = [
+            models.CheckConstraint(condition=Q(bit__lte=62), name="category_bit_fits_mask"),
             models.CheckConstraint(
                 condition=Q(unspsc_segment="") | Q(unspsc_segment__regex=r"^[0-9]{2}$"),
                 name="category_unspsc_two_digits",
-            )
+            ),
         ]
 
     def __str__(self):
@@ -175,9 +208,10 @@ class SupplierQuerySet(models.QuerySet):
         )
 
     def refresh_search_text(self):
-        """Recompute the category and offering words folded into each supplier's search vector.
+        """Recompute the category and offering words folded into each supplier's search vector, and its filter
+        masks (``region_mask``, ``category_mask``, ``sector_mask``).
 
-        One UPDATE for the whole queryset; call it after changing a supplier's categories or offerings.
+        One UPDATE for the whole queryset; call it after changing a supplier's regions, categories or offerings.
         """
         from django.db import connection
 
@@ -187,9 +221,15 @@ class SupplierQuerySet(models.QuerySet):
         categories = (
             "ARRAY(SELECT sc.category_id FROM suppliers_supplier_categories sc WHERE sc.supplier_id = s.id)"
         )
+        regions = (
+            "ARRAY(SELECT rs.region_id FROM suppliers_supplier_regions_served rs WHERE rs.supplier_id = s.id)"
+        )
+        masks = ", ".join(
+            f"{column} = {sql}" for column, sql in filter_masks_sql(regions, categories).items()
+        )
         with connection.cursor() as cursor:
             cursor.execute(
-                f"UPDATE suppliers_supplier s SET search_text = {search_text_sql(categories, 's.id')} "
+                f"UPDATE suppliers_supplier s SET search_text = {search_text_sql(categories, 's.id')}, {masks} "
                 "WHERE s.id = ANY(%s)",
                 [ids],
             )
@@ -208,6 +248,24 @@ def search_text_sql(category_codes: str, supplier_id: str) -> str:
         WHERE c.code = ANY({category_codes})), '') || ' ' || coalesce((
         SELECT string_agg(o.title || ' ' || o.description, ' ' ORDER BY o.position, o.id)
         FROM suppliers_offering o WHERE o.supplier_id = {supplier_id}), ''))"""
+
+
+def filter_masks_sql(region_codes: str, category_codes: str) -> dict[str, str]:
+    """SQL for a supplier's filter masks, by column, from SQL arrays of its region and category codes.
+
+    The masks are a derived read model of ``regions_served`` and ``categories`` (which stay the source of truth)
+    so that search can filter and count facets from the supplier row alone: bit ``int(code) - 1`` per region
+    served (all of Québec is the ``serves_all_quebec`` flag, not bits), ``Category.bit`` and ``Sector.bit``.
+    """
+    return {
+        "region_mask": f"""(SELECT coalesce(bit_or(1 << (r.code::int - 1)), 0)
+            FROM unnest({region_codes}::varchar[]) AS r(code))""",
+        "category_mask": f"""(SELECT coalesce(bit_or(1::bigint << c.bit), 0)
+            FROM suppliers_category c WHERE c.code = ANY({category_codes}))""",
+        "sector_mask": f"""(SELECT coalesce(bit_or(1 << sec.bit), 0)
+            FROM suppliers_category c JOIN suppliers_sector sec ON sec.code = c.sector_id
+            WHERE c.code = ANY({category_codes}))""",
+    }
 
 
 def logo_upload_to(instance, filename):
@@ -284,6 +342,10 @@ class Supplier(models.Model):
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True, db_index=True)
     # Words from the supplier's categories and offerings, kept by SupplierQuerySet.refresh_search_text().
     search_text = models.TextField(editable=False, default="", blank=True)
+    # Bit masks of the regions served, categories and sectors, kept with search_text (see filter_masks_sql()).
+    region_mask = models.IntegerField(editable=False, default=0)
+    category_mask = models.BigIntegerField(editable=False, default=0)
+    sector_mask = models.IntegerField(editable=False, default=0)
     search_vector = models.GeneratedField(
         expression=SearchVector("name", config=FRENCH_SEARCH_CONFIG, weight="A")
         + SearchVector("name", config=ENGLISH_SEARCH_CONFIG, weight="A")
@@ -297,7 +359,8 @@ class Supplier(models.Model):
 
     objects = SupplierQuerySet.as_manager()
     history = HistoricalRecords(
-        m2m_fields=[regions_served, categories], excluded_fields=["search_text", "search_vector"]
+        m2m_fields=[regions_served, categories],
+        excluded_fields=["search_text", "search_vector", "region_mask", "category_mask", "sector_mask"],
     )
 
     class Meta:
@@ -342,17 +405,19 @@ class Supplier(models.Model):
             models.Index(fields=["status", "name"], name="supplier_status_name"),
             models.Index(fields=["status", "-updated_at"], name="supplier_status_updated"),
             # Name order of the public search ("École" beside "Ecole", not after "Z"); function from migration 0005.
+            # With the filter columns included, a page of filtered results is found by an index-only scan.
             models.Index(
                 Func(F("name"), function=NAME_SORT_KEY_FUNCTION),
                 F("id"),
-                name="supplier_published_name_sort",
+                include=[*SEARCH_FILTER_COLUMNS, "name"],
+                name="supplier_pub_name_filters",
                 condition=Q(status="published"),
             ),
             # Facet counts without text read this narrow index of published suppliers, not the wide table.
             models.Index(
                 fields=["id"],
-                include=["serves_all_quebec", "legal_form", "accreditations"],
-                name="supplier_published_facets",
+                include=list(SEARCH_FILTER_COLUMNS),
+                name="supplier_pub_filter_masks",
                 condition=Q(status="published"),
             ),
         ]

@@ -5,9 +5,12 @@ Text: the stored ``Supplier.search_vector`` (French and English stems, accents r
 it, in either language, whatever its place in the text. Typos: a plain word that matches nothing is replaced by
 the closest word of the lexicon of published words (``SearchTerm``, trigram index).
 Filters: region served, sector, category, legal form, accreditation, each multi-select (OR within a filter,
-AND between filters). Facets: one SQL query gives, for every option, the number of results it gives with the
-other filters applied (disjunctive faceting), and the total; it is cached briefly under a catalogue version.
-Only published suppliers are ever counted or shown.
+AND between filters), all read from the supplier row: the region, category and sector bit masks are a derived
+read model of the many-to-many tables, kept by ``SupplierQuerySet.refresh_search_text()`` and the import.
+Facets: one SQL query gives, for every option, the number of results it gives with the other filters applied
+(disjunctive faceting), and the total; it is cached briefly under a catalogue version. Results: the page's ids
+come first from the ordered, filtered keys (an index-only scan of the name order without text), then only those
+rows are read. Only published suppliers are ever counted or shown.
 """
 
 import hashlib
@@ -22,7 +25,8 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
 from django.core.paginator import EmptyPage, Paginator
 from django.db import connection, models, transaction
-from django.db.models import BooleanField, Exists, ExpressionWrapper, F, Func, Max, OuterRef, Q
+from django.db.models import F, Func, Max, OuterRef, Q, Value
+from django.db.models.lookups import GreaterThan
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +34,7 @@ from .models import (
     ENGLISH_SEARCH_CONFIG,
     FRENCH_SEARCH_CONFIG,
     NAME_SORT_KEY_FUNCTION,
+    SEARCH_FILTER_COLUMNS,
     Category,
     Region,
     SearchTerm,
@@ -256,7 +261,8 @@ def extend_search_lexicon(suppliers_sql: str) -> None:
     """
     documents = (
         "SELECT to_tsvector('simple', unaccent(name || ' ' || search_text || ' ' || description_fr || ' ' || "
-        f"description_en)) FROM {Supplier._meta.db_table} WHERE status = 'published' AND id IN ({suppliers_sql})"
+        f"description_en)) FROM {Supplier._meta.db_table} WHERE status = 'published' "
+        f"AND id = ANY(ARRAY({suppliers_sql}))"
     )
     table = SearchTerm._meta.db_table
     with connection.cursor() as cursor:
@@ -271,24 +277,52 @@ def extend_search_lexicon(suppliers_sql: str) -> None:
 # --- Filters ---
 
 
-def filter_conditions(params: SearchParams) -> dict[str, Q]:
-    """One boolean condition per active filter; the same rules as ``SupplierQuerySet.serving()``, ``offering()``,
-    ``in_sectors()`` and ``with_accreditations()``, as expressions so that facets can compute each one as a column.
+def region_bits(codes) -> int:
+    """The ``Supplier.region_mask`` bits of region codes (bit ``int(code) - 1``)."""
+    bits = 0
+    for code in codes:
+        bits |= 1 << (int(code) - 1)
+    return bits
+
+
+def filter_bits(params: SearchParams, reference: Reference) -> dict[str, int]:
+    """Per mask filter (region, sector, category), the mask bits of its selected options."""
+    bits = {}
+    if params.region:
+        bits["region"] = region_bits(params.region)
+    if params.sector:
+        sectors = {sector.code: sector.bit for sector in reference.sectors}
+        bits["sector"] = sum(1 << sectors[code] for code in set(params.sector) if code in sectors)
+    if params.category:
+        categories = reference.categories_by_code
+        bits["category"] = sum(
+            1 << categories[code].bit for code in set(params.category) if code in categories
+        )
+    return bits
+
+
+def _has_any(column, bits):
+    return GreaterThan(BitAnd(F(column), Value(bits, output_field=models.BigIntegerField())), 0)
+
+
+class BitAnd(Func):
+    arg_joiner = " & "
+    template = "(%(expressions)s)"
+    output_field = models.BigIntegerField()
+
+
+def filter_conditions(params: SearchParams, bits: dict[str, int]) -> dict[str, Q]:
+    """One boolean condition per active filter, read from the supplier row (its filter masks, see
+    ``suppliers.models.filter_masks_sql``): the same rules as ``SupplierQuerySet.serving()``, ``offering()``,
+    ``in_sectors()`` and ``with_accreditations()`` without their subqueries.
     """
     conditions = {}
     if params.region:
-        served = RegionsServed.objects.filter(supplier_id=OuterRef("pk"), region_id__in=params.region)
-        conditions["region"] = Q(serves_all_quebec=True) | Exists(served)
+        conditions["region"] = Q(serves_all_quebec=True) | Q(_has_any("region_mask", bits["region"]))
     if params.sector:
-        listed = SupplierCategories.objects.filter(
-            supplier_id=OuterRef("pk"), category__sector_id__in=params.sector
-        )
-        conditions["sector"] = Q(Exists(listed))
+        conditions["sector"] = Q(_has_any("sector_mask", bits["sector"]))
     if params.category:
-        listed = SupplierCategories.objects.filter(
-            supplier_id=OuterRef("pk"), category_id__in=params.category
-        )
-        conditions["category"] = Q(Exists(listed))
+        conditions["category"] = Q(_has_any("category_mask", bits["category"]))
     if params.legal_form:
         conditions["legal_form"] = Q(legal_form__in=params.legal_form)
     if params.accreditation:
@@ -296,92 +330,99 @@ def filter_conditions(params: SearchParams) -> dict[str, Q]:
     return conditions
 
 
+def _condition_sql(params: SearchParams, bits: dict[str, int]) -> tuple[dict[str, str], list]:
+    """The conditions of ``filter_conditions()`` as SQL over the columns of one row, with their parameters
+    (in the order of ``FACETS``)."""
+    sql, values = {}, {}
+    if params.region:
+        sql["region"], values["region"] = "(serves_all_quebec OR region_mask & %s <> 0)", [bits["region"]]
+    if params.sector:
+        sql["sector"], values["sector"] = "sector_mask & %s <> 0", [bits["sector"]]
+    if params.category:
+        sql["category"], values["category"] = "category_mask & %s::bigint <> 0", [bits["category"]]
+    if params.legal_form:
+        sql["legal_form"], values["legal_form"] = "legal_form = ANY(%s)", [list(params.legal_form)]
+    if params.accreditation:
+        sql["accreditation"], values["accreditation"] = (
+            "accreditations && %s::varchar[]",
+            [list(params.accreditation)],
+        )
+    return sql, values
+
+
 # --- Facets ---
+
+ALL_REGIONS_MASK = (1 << 17) - 1
 
 
 def facet_counts(
-    matching, conditions: dict[str, Q], reference: Reference
+    matching, params: SearchParams, reference: Reference, bits: dict[str, int] | None = None
 ) -> tuple[dict[str, dict[str, int]], int]:
     """Counts per option of every facet, each with the other facets' filters applied, and the total; one query.
 
-    ``matching`` is the published suppliers matching the text. A supplier serving all of Québec counts in
-    every region.
+    ``matching`` is the published suppliers matching the text. One pass over them groups their filter masks
+    (GROUPING SETS, a grouped row per distinct mask), each set counting the rows that pass the OTHER filters;
+    the masks are then expanded to options here. A supplier serving all of Québec counts in every region.
     """
-    flags = {
-        f"m_{name}": ExpressionWrapper(condition, output_field=BooleanField())
-        for name, condition in conditions.items()
-    }
-    base = (
-        matching.order_by()
-        .annotate(**flags)
-        .values("id", "serves_all_quebec", "legal_form", "accreditations", *flags)
+    bits = filter_bits(params, reference) if bits is None else bits
+    conditions, condition_params = _condition_sql(params, bits)
+    base_sql, base_params = (
+        matching.order_by().values("serves_all_quebec", *SEARCH_FILTER_COLUMNS[1:]).query.sql_with_params()
     )
-    base_sql, params = base.query.sql_with_params()
-
-    def others(facet=None):
-        return " AND ".join(f"b.m_{name}" for name in conditions if name != facet) or "TRUE"
-
-    # Facets over the supplier row itself (legal form, accreditation, all of Québec, total) come from one pass
-    # with FILTER clauses; the many-to-many facets join the through tables to the matching suppliers.
-    legal_forms, accreditations = _choices_of("legal_form"), _choices_of("accreditations")
-    row_counts = [
-        ("total", "", "TRUE", others(), []),
-        ("all_quebec", "", "b.serves_all_quebec", others("region"), []),
-        *(("legal_form", value, "b.legal_form = %s", others("legal_form"), [value]) for value in legal_forms),
-        *(
-            (
-                "accreditation",
-                value,
-                "b.accreditations @> ARRAY[%s]::varchar[]",
-                others("accreditation"),
-                [value],
-            )
-            for value in accreditations
-        ),
-    ]
-    aggregates = ", ".join(
-        f"count(*) FILTER (WHERE {condition} AND {rest}) AS n{index}"
-        for index, (_facet, _code, condition, rest, _params) in enumerate(row_counts)
-    )
-    labels = ", ".join(f"(%s, %s, n{index})" for index in range(len(row_counts)))
+    flags, flag_params = [], []
+    for facet in (*FACETS, "total"):
+        others = [name for name in conditions if name != facet]
+        flags.append(" AND ".join(conditions[name] for name in others) or "TRUE")
+        flag_params.extend(value for name in others for value in condition_params[name])
     sql = f"""
-        WITH b AS MATERIALIZED ({base_sql})
-        SELECT 'region', rs.region_id::text, count(*) FROM b
-            JOIN {RegionsServed._meta.db_table} rs ON rs.supplier_id = b.id
-            WHERE NOT b.serves_all_quebec AND {others("region")} GROUP BY rs.region_id
-        UNION ALL SELECT 'sector', pairs.sector_id::text, count(*) FROM (
-            SELECT b.id, c.sector_id FROM b
-            JOIN {SupplierCategories._meta.db_table} sc ON sc.supplier_id = b.id
-            JOIN {Category._meta.db_table} c ON c.code = sc.category_id
-            WHERE {others("sector")} GROUP BY b.id, c.sector_id) AS pairs
-            GROUP BY pairs.sector_id
-        UNION ALL SELECT 'category', sc.category_id::text, count(*) FROM b
-            JOIN {SupplierCategories._meta.db_table} sc ON sc.supplier_id = b.id
-            WHERE {others("category")} GROUP BY sc.category_id
-        UNION ALL SELECT v.facet, v.code, v.n FROM (SELECT {aggregates} FROM b) AS counts
-            CROSS JOIN LATERAL (VALUES {labels}) AS v(facet, code, n)
+        SELECT grouping(rm, sm, cm, lf, acc), rm, sm, cm, lf, acc,
+            {", ".join(f"count(*) FILTER (WHERE f{index})" for index in range(len(flags)))}
+        FROM (
+            SELECT CASE WHEN serves_all_quebec THEN {ALL_REGIONS_MASK} ELSE region_mask END AS rm,
+                sector_mask AS sm, category_mask AS cm, legal_form AS lf, accreditations AS acc,
+                {", ".join(f"{flag} AS f{index}" for index, flag in enumerate(flags))}
+            FROM ({base_sql}) AS b
+        ) AS rows
+        GROUP BY GROUPING SETS ((rm), (sm), (cm), (lf), (acc), ())
     """
-    params = [
-        *params,
-        *(value for *_rest, condition_params in row_counts for value in condition_params),
-        *(label for facet, code, *_rest in row_counts for label in (facet, code)),
-    ]
-    found = {facet: {} for facet in (*FACETS, "all_quebec", "total")}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for facet, code, count in cursor.fetchall():
-            found[facet][code] = count
-    all_quebec = found["all_quebec"].get("", 0)
+    sectors = {sector.code: sector.bit for sector in reference.sectors}
+    categories = {category.code: category.bit for category in reference.categories}
+    legal_forms, accreditations = _choices_of("legal_form"), _choices_of("accreditations")
     facets = {
-        "region": {code: found["region"].get(code, 0) + all_quebec for code in reference.region_codes},
-        "sector": {sector.code: found["sector"].get(sector.code, 0) for sector in reference.sectors},
-        "category": {
-            category.code: found["category"].get(category.code, 0) for category in reference.categories
-        },
-        "legal_form": {value: found["legal_form"].get(value, 0) for value in legal_forms},
-        "accreditation": {value: found["accreditation"].get(value, 0) for value in accreditations},
+        "region": dict.fromkeys(reference.region_codes, 0),
+        "sector": dict.fromkeys(sectors, 0),
+        "category": dict.fromkeys(categories, 0),
+        "legal_form": dict.fromkeys(legal_forms, 0),
+        "accreditation": dict.fromkeys(accreditations, 0),
     }
-    return facets, found["total"].get("", 0)
+    region_bit = {code: int(code) - 1 for code in reference.region_codes}
+    total = 0
+    # grouping() has one bit per argument, 1 when it is not grouped: the set is the one argument left at 0.
+    grouped_by = {0b01111: "region", 0b10111: "sector", 0b11011: "category", 0b11101: "legal_form"}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*flag_params, *base_params])
+        for grouping, rm, sm, cm, lf, acc, *counts in cursor.fetchall():
+            facet = grouped_by.get(grouping, "accreditation" if grouping == 0b11110 else "total")
+            count = counts[(*FACETS, "total").index(facet)]
+            if not count:
+                continue
+            if facet == "total":
+                total = count
+            elif facet == "legal_form":
+                facets["legal_form"][lf] = facets["legal_form"].get(lf, 0) + count
+            elif facet == "accreditation":
+                for value in set(acc):
+                    facets["accreditation"][value] = facets["accreditation"].get(value, 0) + count
+            else:
+                mask, option_bits = {
+                    "region": (rm, region_bit),
+                    "sector": (sm, sectors),
+                    "category": (cm, categories),
+                }[facet]
+                for code, bit in option_bits.items():
+                    if mask >> bit & 1:
+                        facets[facet][code] += count
+    return facets, total
 
 
 def _choices_of(field_name):
@@ -405,7 +446,9 @@ def catalogue_version() -> str:
     return f"{latest['updated'].isoformat() if latest['updated'] else ''}/{latest['last'] or 0}"
 
 
-def cached_facet_counts(searched_text: str, params: SearchParams, reference: Reference):
+def cached_facet_counts(
+    searched_text: str, params: SearchParams, reference: Reference, bits: dict[str, int] | None = None
+):
     """``facet_counts()`` for this text and these filters, through the cache (see ``FACETS_CACHE_SECONDS``).
 
     A listing whose categories, regions or offerings change without the supplier being saved can show the old
@@ -414,7 +457,7 @@ def cached_facet_counts(searched_text: str, params: SearchParams, reference: Ref
     matching, _query = matching_suppliers(searched_text)
 
     def compute():
-        return facet_counts(matching, filter_conditions(params), reference)
+        return facet_counts(matching, params, reference, bits)
 
     if not FACETS_CACHE_SECONDS:
         return compute()
@@ -430,6 +473,19 @@ def catalogue_counts(reference: Reference) -> dict[str, dict[str, int]]:
 
 
 # --- Results ---
+
+
+class PagedByKeys:
+    """Results whose page is found by its ids first: an index-only scan of the ordered, filtered keys (the
+    filter columns are in the name-order index), then only that page's rows are read and annotated."""
+
+    ordered = True
+
+    def __init__(self, keys, rows):
+        self.keys, self.rows = keys, rows
+
+    def __getitem__(self, page):
+        return self.rows.filter(pk__in=self.keys.values("pk")[page])
 
 
 class CountedPaginator(Paginator):
@@ -474,12 +530,12 @@ def search_suppliers(params: SearchParams, *, reference: Reference, clamp_page: 
         if corrected is not None:
             searched_text, corrected_from = corrected, params.q
     matching, query = matching_suppliers(searched_text)
-    conditions = filter_conditions(params)
-    facets, count = cached_facet_counts(searched_text, params, reference)
+    bits = filter_bits(params, reference)
+    facets, count = cached_facet_counts(searched_text, params, reference, bits)
 
-    results = (
-        matching.filter(*conditions.values())
-        .select_related("head_office_region")
+    keys = matching.filter(*filter_conditions(params, bits).values())
+    rows = (
+        Supplier.objects.select_related("head_office_region")
         .defer("search_text", "search_vector", "status_reason")
         .annotate(
             region_codes=ArraySubquery(
@@ -498,13 +554,14 @@ def search_suppliers(params: SearchParams, *, reference: Reference, clamp_page: 
     if sort == Sort.RELEVANCE and not parse_query(searched_text).positive.strip():
         sort = Sort.NAME
     if sort == Sort.RELEVANCE:
-        results = results.annotate(rank=SearchRank(F("search_vector"), query, cover_density=True)).order_by(
-            "-rank", name_order(), "id"
-        )
+        rank = SearchRank(F("search_vector"), query, cover_density=True)
+        keys = keys.annotate(rank=rank).order_by("-rank", name_order(), "id")
+        rows = rows.annotate(rank=rank).order_by("-rank", name_order(), "id")
     elif sort == Sort.NAME:
-        results = results.order_by(name_order(), "id")
+        keys, rows = keys.order_by(name_order(), "id"), rows.order_by(name_order(), "id")
     else:
-        results = results.order_by("-updated_at", "-id")
+        keys, rows = keys.order_by("-updated_at", "-id"), rows.order_by("-updated_at", "-id")
+    results = PagedByKeys(keys, rows)
 
     paginator = CountedPaginator(results, params.page_size, count=count)
     try:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .importing import RowError, RowValidator, SupplierRow
-from .models import Category, Offering, Status, Supplier, search_text_sql
+from .models import Category, Offering, Status, Supplier, filter_masks_sql, search_text_sql
 from .search import extend_search_lexicon, refresh_search_lexicon
 from .validators import normalize_neq
 
@@ -100,13 +100,24 @@ def supplier_import(
     reason = reason or _("Import de fichier")
     try:
         with transaction.atomic():
-            for batch in _batches(_valid_rows(open_rows, validator), batch_size):
+            for number, batch in enumerate(_batches(_valid_rows(open_rows, validator), batch_size), start=1):
                 _import_batch(batch, report, user=user, reason=reason)
+                if number & (number - 1) == 0:
+                    _refresh_statistics()
             if dry_run:
                 raise _DryRunRollback
     except _DryRunRollback:
         pass
     return report
+
+
+def _refresh_statistics() -> None:
+    """ANALYZE the tables an import grows, after batches 1, 2, 4, 8…: inside the import's transaction the planner
+    would otherwise keep the statistics of the catalogue before the import and pick scans for a nearly empty table.
+    """
+    with connection.cursor() as cursor:
+        for model in (Supplier, RegionLink, CategoryLink):
+            cursor.execute(f"ANALYZE {model._meta.db_table}")
 
 
 def _valid_rows(open_rows, validator) -> Iterator[SupplierRow]:
@@ -149,6 +160,8 @@ def _import_batch(batch: list[SupplierRow], report: ImportReport, *, user, reaso
         with cursor.cursor.copy(f"COPY import_rows ({columns}) FROM STDIN") as copy:
             for row in batch:
                 copy.write_row([*(row.values[name] for name in _STAGED_FIELDS), row.regions, row.categories])
+        # A temporary table has no statistics; without them the planner may scan the catalogue for each batch.
+        cursor.execute("ANALYZE import_rows")
 
         differs = " OR ".join(f"s.{name} IS DISTINCT FROM r.{name}" for name in _STAGED_FIELDS)
         cursor.execute(
@@ -169,13 +182,16 @@ def _import_batch(batch: list[SupplierRow], report: ImportReport, *, user, reaso
         }
         defaults.update(status_changed_at=now, created_at=now, updated_at=now)
         defaults.pop("search_text")  # computed in the INSERT itself, so each row's tsvector is built once
+        inserted_masks = filter_masks_sql("import_rows.regions", "import_rows.categories")
+        for column in inserted_masks:
+            defaults.pop(column)
         fields = ", ".join(_STAGED_FIELDS)
         cursor.execute(
             f"""
             WITH created AS (
-                INSERT INTO {supplier_table} ({fields}, {", ".join(defaults)}, search_text)
+                INSERT INTO {supplier_table} ({fields}, {", ".join(defaults)}, search_text, {", ".join(inserted_masks)})
                 SELECT {fields}, {", ".join(f"%({column})s" for column in defaults)},
-                    {search_text_sql("import_rows.categories", "NULL")}
+                    {search_text_sql("import_rows.categories", "NULL")}, {", ".join(inserted_masks.values())}
                 FROM import_rows WHERE supplier_id IS NULL
                 RETURNING id, neq)
             UPDATE import_rows r SET supplier_id = created.id, is_new = true FROM created WHERE r.neq = created.neq
@@ -183,10 +199,13 @@ def _import_batch(batch: list[SupplierRow], report: ImportReport, *, user, reaso
             defaults,
         )
         assignments = ", ".join(f"{name} = r.{name}" for name in _STAGED_FIELDS)
+        updated_masks = ", ".join(
+            f"{column} = {sql}" for column, sql in filter_masks_sql("r.regions", "r.categories").items()
+        )
         cursor.execute(
             f"""
             UPDATE {supplier_table} s SET {assignments}, updated_at = %(now)s,
-                search_text = {search_text_sql("r.categories", "s.id")},
+                search_text = {search_text_sql("r.categories", "s.id")}, {updated_masks},
                 status_changed_at = CASE WHEN s.status <> r.status THEN %(now)s ELSE s.status_changed_at END
             FROM import_rows r WHERE r.supplier_id = s.id AND r.changed
             """,
