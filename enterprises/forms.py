@@ -216,8 +216,24 @@ class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("Courriel de votre collègue"))
 
 
-class RevisionDecisionForm(forms.Form):
-    """Staff's decision: a reason is required to refuse; approving sets the verified accreditations."""
+class DecisionForm(forms.Form):
+    """Staff's decision on a request: a reason is required to refuse, and is sent to whoever asked."""
+
+    refusal_reason_required = _("Indiquez le motif du refus : il sera transmis à l'entreprise.")
+
+    def __init__(self, *args, decision=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.decision = decision
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.decision == "refuse" and not cleaned.get("reason", "").strip():
+            self.add_error("reason", self.refusal_reason_required)
+        return cleaned
+
+
+class RevisionDecisionForm(DecisionForm):
+    """Approving a listing or a revision also sets the verified accreditations."""
 
     verified_accreditations = forms.MultipleChoiceField(
         label=_("Accréditations vérifiées (affichées publiquement)"),
@@ -231,30 +247,12 @@ class RevisionDecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, decision=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.decision = decision
 
-    def clean(self):
-        cleaned = super().clean()
-        if self.decision == "refuse" and not cleaned.get("reason", "").strip():
-            self.add_error("reason", _("Indiquez le motif du refus : il sera transmis à l'entreprise."))
-        return cleaned
+class ClaimDecisionForm(DecisionForm):
+    refusal_reason_required = _("Indiquez le motif du refus : il sera transmis au demandeur.")
 
-
-class ClaimDecisionForm(forms.Form):
     reason = forms.CharField(
         label=_("Motif (obligatoire pour refuser ; transmis au demandeur)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-
-    def __init__(self, *args, decision=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.decision = decision
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.decision == "refuse" and not cleaned.get("reason", "").strip():
-            self.add_error("reason", _("Indiquez le motif du refus : il sera transmis au demandeur."))
-        return cleaned
