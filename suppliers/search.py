@@ -554,7 +554,7 @@ def search_suppliers(params: SearchParams, *, reference: Reference, clamp_page: 
     if sort == Sort.RELEVANCE and not parse_query(searched_text).positive.strip():
         sort = Sort.NAME
     if sort == Sort.RELEVANCE:
-        rank = SearchRank(F("search_vector"), query, cover_density=True)
+        rank = SearchRank(F("search_vector"), query)
         keys = keys.annotate(rank=rank).order_by("-rank", name_order(), "id")
         rows = rows.annotate(rank=rank).order_by("-rank", name_order(), "id")
     elif sort == Sort.NAME:
