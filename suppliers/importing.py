@@ -5,7 +5,6 @@ Shared by ``manage.py import_suppliers`` (bulk path for large files) and the adm
 """
 
 import csv
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -138,17 +137,6 @@ def iter_file(path: str | Path) -> Iterator[tuple[int, dict]]:
                 raise FileFormatError(_("Le fichier doit être encodé en UTF-8.")) from error
     else:
         raise FileFormatError(_("Format de fichier non reconnu : utilisez .csv (UTF-8) ou .xlsx."))
-
-
-def iter_bytes(content: bytes, fmt: str) -> Iterator[tuple[int, dict]]:
-    if fmt == "xlsx":
-        yield from iter_xlsx(io.BytesIO(content))
-    else:
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise FileFormatError(_("Le fichier doit être encodé en UTF-8.")) from error
-        yield from iter_csv(io.StringIO(text, newline=""))
 
 
 class RowValidator:
