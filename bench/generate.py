@@ -8,10 +8,10 @@ row by row (the foreign keys are DEFERRABLE INITIALLY DEFERRED, so each row woul
 
 ``search_text`` is computed here, in Python, with exactly the expression of
 ``SupplierQuerySet.refresh_search_text()`` (category and sector names, then offering titles and
-descriptions), so that the generated ``search_vector`` — six ``to_tsvector`` calls per row, the most
-expensive part of the load — is computed once, during the COPY, rather than a second time by a set-based
-UPDATE that would also leave a dead copy of every row behind. tests/test_bench_smoke.py checks that both
-give the same vectors.
+descriptions), so that the search document — six ``to_tsvector`` calls per row, computed by the trigger on
+``suppliers_supplier`` (migration 0009), the most expensive part of the load — is computed once, during the
+COPY, rather than a second time by a set-based UPDATE that would also leave a dead copy of every row behind.
+tests/test_bench_smoke.py checks that both give the same vectors.
 
     python -m bench.generate --size 100000 [--seed 2026]
 """
@@ -29,6 +29,8 @@ TABLES = [
     "suppliers_supplier_regions_served",
     "suppliers_supplier_categories",
     "suppliers_offering",
+    # Filled by the trigger on suppliers_supplier (migration 0009) during the COPY; its GIN indexes are built after.
+    "suppliers_search_document",
 ]
 SUPPLIER_COLUMNS = [
     "id",
@@ -276,7 +278,7 @@ def _copy_relations_and_rebuild(cursor, files, counts, constraints, indexes, tim
 def _copy_in_parallel(batches, *, connection_params, workers: int):
     """COPY the supplier batches through ``workers`` connections at once, each in its own transaction.
 
-    The generated search_vector makes the COPY CPU-bound in PostgreSQL (about 0.3 ms a row): one backend per
+    The search documents computed by the trigger make the COPY CPU-bound in PostgreSQL (about 0.3 ms a row): one backend per
     core divides the time. Each worker thread holds a bounded queue, so memory stays flat.
     """
     import queue

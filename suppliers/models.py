@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
-from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, Func, OuterRef, Q
@@ -346,21 +345,11 @@ class Supplier(models.Model):
     region_mask = models.IntegerField(editable=False, default=0)
     category_mask = models.BigIntegerField(editable=False, default=0)
     sector_mask = models.IntegerField(editable=False, default=0)
-    search_vector = models.GeneratedField(
-        expression=SearchVector("name", config=FRENCH_SEARCH_CONFIG, weight="A")
-        + SearchVector("name", config=ENGLISH_SEARCH_CONFIG, weight="A")
-        + SearchVector("search_text", config=FRENCH_SEARCH_CONFIG, weight="B")
-        + SearchVector("search_text", config=ENGLISH_SEARCH_CONFIG, weight="B")
-        + SearchVector("description_fr", config=FRENCH_SEARCH_CONFIG, weight="C")
-        + SearchVector("description_en", config=ENGLISH_SEARCH_CONFIG, weight="C"),
-        output_field=SearchVectorField(),
-        db_persist=True,
-    )
 
     objects = SupplierQuerySet.as_manager()
     history = HistoricalRecords(
         m2m_fields=[regions_served, categories],
-        excluded_fields=["search_text", "search_vector", "region_mask", "category_mask", "sector_mask"],
+        excluded_fields=["search_text", "region_mask", "category_mask", "sector_mask"],
     )
 
     class Meta:
@@ -396,28 +385,22 @@ class Supplier(models.Model):
             models.CheckConstraint(condition=~Q(description_fr=""), name="supplier_description_fr_required"),
         ]
         indexes = [
-            GinIndex(fields=["search_vector"], name="supplier_search_vector_gin"),
             # Admin search (icontains compiles to UPPER(name) LIKE …) stays indexed at a million rows.
             GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="supplier_name_upper_trgm"),
             GinIndex(fields=["accreditations"], name="supplier_accreditations_gin"),
             # The admin changelist's order (name, then the unique NEQ): its pages read the index, not a sort.
             models.Index(fields=["name", "neq"], name="supplier_name_neq"),
             models.Index(fields=["status", "name"], name="supplier_status_name"),
-            models.Index(fields=["status", "-updated_at"], name="supplier_status_updated"),
+            # With the id included, the search index reads the "most recently updated" order from the index alone.
+            models.Index(fields=["status", "-updated_at"], include=["id"], name="supplier_status_updated"),
             # Name order of the public search ("École" beside "Ecole", not after "Z"); function from migration 0005.
-            # With the filter columns included, a page of filtered results is found by an index-only scan.
+            # With the filter columns included, the search index (suppliers.catalogue) is loaded in name order by an
+            # index-only scan.
             models.Index(
                 Func(F("name"), function=NAME_SORT_KEY_FUNCTION),
                 F("id"),
                 include=[*SEARCH_FILTER_COLUMNS, "name"],
                 name="supplier_pub_name_filters",
-                condition=Q(status="published"),
-            ),
-            # Facet counts without text read this narrow index of published suppliers, not the wide table.
-            models.Index(
-                fields=["id"],
-                include=list(SEARCH_FILTER_COLUMNS),
-                name="supplier_pub_filter_masks",
                 condition=Q(status="published"),
             ),
         ]

@@ -1,57 +1,52 @@
 """The public supplier search, shared by the search page, the home page and the JSON API.
 
-Text: the stored ``Supplier.search_vector`` (French and English stems, accents removed) matched with
-``websearch_to_tsquery`` in both configurations. A negated term (``-buffet``) excludes every supplier containing
+Text: the search documents of published suppliers (``suppliers_search_document``, kept by triggers, migration
+0009: French and English stems, accents removed) matched with ``websearch_to_tsquery`` in both configurations. A negated term (``-buffet``) excludes every supplier containing
 it, in either language, whatever its place in the text. Typos: a plain word that matches nothing is replaced by
 the closest word of the lexicon of published words (``SearchTerm``, trigram index).
 Filters: region served, sector, category, legal form, accreditation, each multi-select (OR within a filter,
-AND between filters), all read from the supplier row: the region, category and sector bit masks are a derived
-read model of the many-to-many tables, kept by ``SupplierQuerySet.refresh_search_text()`` and the import.
-Facets: one SQL query gives, for every option, the number of results it gives with the other filters applied
-(disjunctive faceting), and the total; it is cached briefly under a catalogue version. Results: the page's ids
-come first from the ordered, filtered keys (an index-only scan of the name order without text), then only those
-rows are read. Only published suppliers are ever counted or shown.
+AND between filters), answered by the search index (``suppliers.catalogue``: bitmaps of the supplier rows'
+region, category and sector masks, a derived read model of the many-to-many tables kept by
+``SupplierQuerySet.refresh_search_text()`` and the import). Facets: for every option, the number of results it
+gives with the other filters applied (disjunctive faceting), and the total, counted in the index. Results: the
+index gives the ordered ids; only the rows of the page asked for are read. Only published suppliers are ever
+counted or shown.
 """
 
-import hashlib
-import json
 import re
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+import numpy as np
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
-from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.core.cache import cache
+from django.contrib.postgres.search import SearchQuery
 from django.core.paginator import EmptyPage, Paginator
 from django.db import connection, models, transaction
-from django.db.models import F, Func, Max, OuterRef, Q, Value
-from django.db.models.lookups import GreaterThan
+from django.db.models import OuterRef
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from .catalogue import ACCREDITATIONS, FACETS, LEGAL_FORMS, current_index, popcount
 from .models import (
     ENGLISH_SEARCH_CONFIG,
     FRENCH_SEARCH_CONFIG,
-    NAME_SORT_KEY_FUNCTION,
-    SEARCH_FILTER_COLUMNS,
     Category,
     Region,
     SearchTerm,
     Supplier,
 )
 
+SEARCH_DOCUMENT_TABLE = "suppliers_search_document"  # migration 0009: published suppliers' search vectors
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 # A query word is replaced only by a known word at least this similar (pg_trgm similarity, 0 to 1).
 TYPO_SIMILARITY_THRESHOLD = 0.4
 # Shorter words are too ambiguous to correct (and are often abbreviations).
 MIN_CORRECTABLE_LENGTH = 4
-# Facet counts over a large share of the catalogue cost a pass over it; they are cached this many seconds under
-# a key that changes whenever a supplier is added or saved (0 turns the cache off).
-FACETS_CACHE_SECONDS = getattr(settings, "SEARCH_FACETS_CACHE_SECONDS", 60)
-
-FACETS = ("region", "sector", "category", "legal_form", "accreditation")
+# Up to this many results, relevance is PostgreSQL's ts_rank over the whole text; past it, name and category
+# matches first, then by name (ranking reads every matching document: 80,000 of them for a broad word).
+EXACT_RANK_LIMIT = getattr(settings, "SEARCH_EXACT_RANK_LIMIT", 1000)
 
 RegionsServed = Supplier.regions_served.through
 SupplierCategories = Supplier.categories.through
@@ -206,8 +201,7 @@ CROSS JOIN LATERAL (SELECT lower(unaccent(w.word)) AS norm) AS n
 WHERE ts_lexize('french_stem', n.norm) <> '{{}}' AND ts_lexize('english_stem', n.norm) <> '{{}}'
   AND NOT EXISTS (SELECT 1 FROM {SearchTerm._meta.db_table} t WHERE t.word = n.norm)
   AND NOT EXISTS (
-    SELECT 1 FROM {Supplier._meta.db_table} s
-    WHERE s.status = 'published' AND s.search_vector @@ (
+    SELECT 1 FROM {SEARCH_DOCUMENT_TABLE} d WHERE d.document @@ (
         plainto_tsquery('{FRENCH_SEARCH_CONFIG}', w.word) || plainto_tsquery('{ENGLISH_SEARCH_CONFIG}', w.word)))
 """
 
@@ -285,211 +279,108 @@ def region_bits(codes) -> int:
     return bits
 
 
-def filter_bits(params: SearchParams, reference: Reference) -> dict[str, int]:
-    """Per mask filter (region, sector, category), the mask bits of its selected options."""
-    bits = {}
-    if params.region:
-        bits["region"] = region_bits(params.region)
-    if params.sector:
-        sectors = {sector.code: sector.bit for sector in reference.sectors}
-        bits["sector"] = sum(1 << sectors[code] for code in set(params.sector) if code in sectors)
-    if params.category:
-        categories = reference.categories_by_code
-        bits["category"] = sum(
-            1 << categories[code].bit for code in set(params.category) if code in categories
-        )
-    return bits
-
-
-def _has_any(column, bits):
-    return GreaterThan(BitAnd(F(column), Value(bits, output_field=models.BigIntegerField())), 0)
-
-
-class BitAnd(Func):
-    arg_joiner = " & "
-    template = "(%(expressions)s)"
-    output_field = models.BigIntegerField()
-
-
-def filter_conditions(params: SearchParams, bits: dict[str, int]) -> dict[str, Q]:
-    """One boolean condition per active filter, read from the supplier row (its filter masks, see
-    ``suppliers.models.filter_masks_sql``): the same rules as ``SupplierQuerySet.serving()``, ``offering()``,
-    ``in_sectors()`` and ``with_accreditations()`` without their subqueries.
-    """
-    conditions = {}
-    if params.region:
-        conditions["region"] = Q(serves_all_quebec=True) | Q(_has_any("region_mask", bits["region"]))
-    if params.sector:
-        conditions["sector"] = Q(_has_any("sector_mask", bits["sector"]))
-    if params.category:
-        conditions["category"] = Q(_has_any("category_mask", bits["category"]))
-    if params.legal_form:
-        conditions["legal_form"] = Q(legal_form__in=params.legal_form)
-    if params.accreditation:
-        conditions["accreditation"] = Q(accreditations__overlap=list(params.accreditation))
-    return conditions
-
-
-def _condition_sql(params: SearchParams, bits: dict[str, int]) -> tuple[dict[str, str], list]:
-    """The conditions of ``filter_conditions()`` as SQL over the columns of one row, with their parameters
-    (in the order of ``FACETS``)."""
-    sql, values = {}, {}
-    if params.region:
-        sql["region"], values["region"] = "(serves_all_quebec OR region_mask & %s <> 0)", [bits["region"]]
-    if params.sector:
-        sql["sector"], values["sector"] = "sector_mask & %s <> 0", [bits["sector"]]
-    if params.category:
-        sql["category"], values["category"] = "category_mask & %s::bigint <> 0", [bits["category"]]
-    if params.legal_form:
-        sql["legal_form"], values["legal_form"] = "legal_form = ANY(%s)", [list(params.legal_form)]
-    if params.accreditation:
-        sql["accreditation"], values["accreditation"] = (
-            "accreditations && %s::varchar[]",
-            [list(params.accreditation)],
-        )
-    return sql, values
+def option_bits(params: SearchParams, reference: Reference) -> dict[str, list[int]]:
+    """Per active filter, the option bits of its selected values in the search index (``suppliers.catalogue``)."""
+    sectors = {sector.code: sector.bit for sector in reference.sectors}
+    categories = reference.categories_by_code
+    convert = {
+        "region": lambda code: int(code) - 1,
+        "sector": sectors.get,
+        "category": lambda code: categories[code].bit if code in categories else None,
+        "legal_form": lambda value: LEGAL_FORMS.index(value) if value in LEGAL_FORMS else None,
+        "accreditation": lambda value: ACCREDITATIONS.index(value) if value in ACCREDITATIONS else None,
+    }
+    selected = {}
+    for facet, values in params.filters.items():
+        bits = {convert[facet](value) for value in values}
+        selected[facet] = sorted(bit for bit in bits if bit is not None)
+    return selected
 
 
 # --- Facets ---
 
-ALL_REGIONS_MASK = (1 << 17) - 1
 
-
-def facet_counts(
-    matching, params: SearchParams, reference: Reference, bits: dict[str, int] | None = None
-) -> tuple[dict[str, dict[str, int]], int]:
-    """Counts per option of every facet, each with the other facets' filters applied, and the total; one query.
-
-    ``matching`` is the published suppliers matching the text. One pass over them groups their filter masks
-    (GROUPING SETS, a grouped row per distinct mask), each set counting the rows that pass the OTHER filters;
-    the masks are then expanded to options here. A supplier serving all of Québec counts in every region.
-    """
-    bits = filter_bits(params, reference) if bits is None else bits
-    conditions, condition_params = _condition_sql(params, bits)
-    base_sql, base_params = (
-        matching.order_by().values("serves_all_quebec", *SEARCH_FILTER_COLUMNS[1:]).query.sql_with_params()
-    )
-    flags, flag_params = [], []
-    for facet in (*FACETS, "total"):
-        others = [name for name in conditions if name != facet]
-        flags.append(" AND ".join(conditions[name] for name in others) or "TRUE")
-        flag_params.extend(value for name in others for value in condition_params[name])
-    sql = f"""
-        SELECT grouping(rm, sm, cm, lf, acc), rm, sm, cm, lf, acc,
-            {", ".join(f"count(*) FILTER (WHERE f{index})" for index in range(len(flags)))}
-        FROM (
-            SELECT CASE WHEN serves_all_quebec THEN {ALL_REGIONS_MASK} ELSE region_mask END AS rm,
-                sector_mask AS sm, category_mask AS cm, legal_form AS lf, accreditations AS acc,
-                {", ".join(f"{flag} AS f{index}" for index, flag in enumerate(flags))}
-            FROM ({base_sql}) AS b
-        ) AS rows
-        GROUP BY GROUPING SETS ((rm), (sm), (cm), (lf), (acc), ())
-    """
-    sectors = {sector.code: sector.bit for sector in reference.sectors}
-    categories = {category.code: category.bit for category in reference.categories}
-    legal_forms, accreditations = _choices_of("legal_form"), _choices_of("accreditations")
-    facets = {
-        "region": dict.fromkeys(reference.region_codes, 0),
-        "sector": dict.fromkeys(sectors, 0),
-        "category": dict.fromkeys(categories, 0),
-        "legal_form": dict.fromkeys(legal_forms, 0),
-        "accreditation": dict.fromkeys(accreditations, 0),
+def facet_options(reference: Reference) -> dict[str, dict[str, int]]:
+    """Per facet, its options (codes or values, in display order) and their bits in the search index."""
+    return {
+        "region": {code: int(code) - 1 for code in reference.region_codes},
+        "sector": {sector.code: sector.bit for sector in reference.sectors},
+        "category": {category.code: category.bit for category in reference.categories},
+        "legal_form": {value: index for index, value in enumerate(LEGAL_FORMS)},
+        "accreditation": {value: index for index, value in enumerate(ACCREDITATIONS)},
     }
-    region_bit = {code: int(code) - 1 for code in reference.region_codes}
-    total = 0
-    # grouping() has one bit per argument, 1 when it is not grouped: the set is the one argument left at 0.
-    grouped_by = {0b01111: "region", 0b10111: "sector", 0b11011: "category", 0b11101: "legal_form"}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*flag_params, *base_params])
-        for grouping, rm, sm, cm, lf, acc, *counts in cursor.fetchall():
-            facet = grouped_by.get(grouping, "accreditation" if grouping == 0b11110 else "total")
-            count = counts[(*FACETS, "total").index(facet)]
-            if not count:
-                continue
-            if facet == "total":
-                total = count
-            elif facet == "legal_form":
-                facets["legal_form"][lf] = facets["legal_form"].get(lf, 0) + count
-            elif facet == "accreditation":
-                for value in set(acc):
-                    facets["accreditation"][value] = facets["accreditation"].get(value, 0) + count
-            else:
-                mask, option_bits = {
-                    "region": (rm, region_bit),
-                    "sector": (sm, sectors),
-                    "category": (cm, categories),
-                }[facet]
-                for code, bit in option_bits.items():
-                    if mask >> bit & 1:
-                        facets[facet][code] += count
-    return facets, total
 
 
-def _choices_of(field_name):
-    model_field = Supplier._meta.get_field(field_name)
-    model_field = getattr(model_field, "base_field", model_field)
-    return [value for value, _label in model_field.choices]
-
-
-def matching_suppliers(searched_text: str):
-    """Published suppliers matching the text (all of them without text), and the text query."""
-    query = text_query(searched_text) if searched_text else None
-    matching = Supplier.objects.published()
-    if query is not None:
-        matching = matching.filter(search_vector=query)
-    return matching, query
-
-
-def catalogue_version() -> str:
-    """Changes when a supplier is added or saved, status changes included (two index probes)."""
-    latest = Supplier.objects.aggregate(updated=Max("updated_at"), last=Max("id"))
-    return f"{latest['updated'].isoformat() if latest['updated'] else ''}/{latest['last'] or 0}"
-
-
-def cached_facet_counts(
-    searched_text: str, params: SearchParams, reference: Reference, bits: dict[str, int] | None = None
-):
-    """``facet_counts()`` for this text and these filters, through the cache (see ``FACETS_CACHE_SECONDS``).
-
-    A listing whose categories, regions or offerings change without the supplier being saved can show the old
-    counts until the entry expires; the results themselves are never cached.
-    """
-    matching, _query = matching_suppliers(searched_text)
-
-    def compute():
-        return facet_counts(matching, params, reference, bits)
-
-    if not FACETS_CACHE_SECONDS:
-        return compute()
-    state = json.dumps([catalogue_version(), searched_text, params.filters], sort_keys=True)
-    key = "supplier-facets:" + hashlib.sha256(state.encode()).hexdigest()
-    return cache.get_or_set(key, compute, FACETS_CACHE_SECONDS)
+def _labelled(counts, reference: Reference) -> dict[str, dict[str, int]]:
+    facets = {}
+    for facet, options in facet_options(reference).items():
+        by_bit = counts[facet]
+        facets[facet] = {code: int(by_bit[bit]) if bit < len(by_bit) else 0 for code, bit in options.items()}
+    return facets
 
 
 def catalogue_counts(reference: Reference) -> dict[str, dict[str, int]]:
     """Published suppliers per region served, sector, category, legal form and accreditation (home page)."""
-    facets, _total = cached_facet_counts("", SearchParams(), reference)
-    return facets
+    counts, _matched = current_index().facet_counts({})
+    return _labelled(counts, reference)
+
+
+# --- Text matching ---
+
+
+def _tsquery_sql(query: SearchQuery) -> tuple[str, list]:
+    compiler = models.sql.Query(Supplier).get_compiler(connection=connection)
+    sql, params = query.resolve_expression(compiler.query).as_sql(compiler, connection)
+    return sql, list(params)
+
+
+def text_matches(query: SearchQuery) -> tuple[np.ndarray, np.ndarray]:
+    """Ids of the published suppliers matching the text anywhere, and of those matching it in their name,
+    categories or offerings (the ``title``), from the GIN indexes of the narrow search documents (migration
+    0009)."""
+    sql, params = _tsquery_sql(query)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT anywhere, title FROM suppliers_text_matches({sql})", params)
+        anywhere, title = cursor.fetchone()
+    return _ids(anywhere), _ids(title)
+
+
+def _ids(data) -> np.ndarray:
+    return np.frombuffer(data or b"", dtype=">i4").astype(np.int64)
+
+
+def ranked(ids: list[int], query: SearchQuery, index) -> list[int]:
+    """These suppliers by ``ts_rank`` of their whole document, then by name."""
+    sql, params = _tsquery_sql(query)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT supplier_id, ts_rank(document, {sql}) FROM {SEARCH_DOCUMENT_TABLE} "
+            "WHERE supplier_id = ANY(%s)",
+            [*params, ids],
+        )
+        ranks = dict(cursor.fetchall())
+    return sorted(ids, key=lambda pk: (-ranks.get(pk, 0), index.positions[pk]))
 
 
 # --- Results ---
 
 
-class PagedByKeys:
-    """Results whose page is found by its ids first: an index-only scan of the ordered, filtered keys (the
-    filter columns are in the name-order index), then only that page's rows are read and annotated."""
+class OrderedPage:
+    """The results, as the paginator sees them: the ordered ids are known; a slice reads only its rows."""
 
     ordered = True
 
-    def __init__(self, keys, rows):
-        self.keys, self.rows = keys, rows
+    def __init__(self, ids_of_slice, rows):
+        self.ids_of_slice, self.rows = ids_of_slice, rows
 
     def __getitem__(self, page):
-        return self.rows.filter(pk__in=self.keys.values("pk")[page])
+        ids = self.ids_of_slice(page.start or 0, page.stop)
+        by_id = {supplier.pk: supplier for supplier in self.rows.filter(pk__in=ids)}
+        return [by_id[pk] for pk in ids if pk in by_id]
 
 
 class CountedPaginator(Paginator):
-    """A paginator told the count, which the facet query has already computed (no second COUNT)."""
+    """A paginator told the count, which the search index has already computed (no COUNT query)."""
 
     def __init__(self, object_list, per_page, *, count):
         super().__init__(object_list, per_page)
@@ -513,30 +404,11 @@ class SearchResults:
     corrected_from: str | None = None  # the text as typed, when it was corrected
 
 
-def name_order():
-    """Accent-insensitive name order ("École" beside "Ecole"), indexed for published suppliers."""
-    return Func(F("name"), function=NAME_SORT_KEY_FUNCTION)
-
-
-def search_suppliers(params: SearchParams, *, reference: Reference, clamp_page: bool = True) -> SearchResults:
-    """Run a search in at most four queries: typo correction (with text), the catalogue version and the facets
-    with the total (unless cached), the page of results.
-
-    With ``clamp_page`` a page past the last gives the last page (the HTML page); without it, ``page`` is None.
-    """
-    searched_text, corrected_from = params.q, None
-    if params.q and not params.exact:
-        corrected = correct_query(params.q)
-        if corrected is not None:
-            searched_text, corrected_from = corrected, params.q
-    matching, query = matching_suppliers(searched_text)
-    bits = filter_bits(params, reference)
-    facets, count = cached_facet_counts(searched_text, params, reference, bits)
-
-    keys = matching.filter(*filter_conditions(params, bits).values())
-    rows = (
+def result_rows():
+    """The rows shown for a page of results, with their region and category codes (one query a page)."""
+    return (
         Supplier.objects.select_related("head_office_region")
-        .defer("search_text", "search_vector", "status_reason")
+        .defer("search_text", "status_reason")
         .annotate(
             region_codes=ArraySubquery(
                 RegionsServed.objects.filter(supplier_id=OuterRef("pk"))
@@ -550,20 +422,37 @@ def search_suppliers(params: SearchParams, *, reference: Reference, clamp_page: 
             ),
         )
     )
+
+
+def search_suppliers(params: SearchParams, *, reference: Reference, clamp_page: bool = True) -> SearchResults:
+    """Run a search: typo correction (with text), the catalogue version, the text matches (with text), their
+    ranks (relevance among at most ``EXACT_RANK_LIMIT`` results), the page of results.
+
+    Filters, counts and order come from the search index (``suppliers.catalogue``). Relevance: up to
+    ``EXACT_RANK_LIMIT`` results are ordered by ``ts_rank`` (name words weigh most, then categories and offerings,
+    then descriptions); past that, suppliers matching in their name, categories or offerings come first, each
+    group by name. With ``clamp_page`` a page past the last gives the last page (the HTML page); without it,
+    ``page`` is None.
+    """
+    searched_text, corrected_from = params.q, None
+    if params.q and not params.exact:
+        corrected = correct_query(params.q)
+        if corrected is not None:
+            searched_text, corrected_from = corrected, params.q
+    index = current_index()
+    query = text_query(searched_text) if searched_text else None
+    within = title = None
+    if query is not None:
+        anywhere, in_title = text_matches(query)
+        within, title = index.of_ids(anywhere), index.of_ids(in_title)
+    counts, matched = index.facet_counts(option_bits(params, reference), within)
+    count = popcount(matched)
+
     sort = params.sort or Sort.RELEVANCE
     if sort == Sort.RELEVANCE and not parse_query(searched_text).positive.strip():
         sort = Sort.NAME
-    if sort == Sort.RELEVANCE:
-        rank = SearchRank(F("search_vector"), query)
-        keys = keys.annotate(rank=rank).order_by("-rank", name_order(), "id")
-        rows = rows.annotate(rank=rank).order_by("-rank", name_order(), "id")
-    elif sort == Sort.NAME:
-        keys, rows = keys.order_by(name_order(), "id"), rows.order_by(name_order(), "id")
-    else:
-        keys, rows = keys.order_by("-updated_at", "-id"), rows.order_by("-updated_at", "-id")
-    results = PagedByKeys(keys, rows)
-
-    paginator = CountedPaginator(results, params.page_size, count=count)
+    order = _Order(index, matched, sort, query, title, count)
+    paginator = CountedPaginator(OrderedPage(order.ids, result_rows()), params.page_size, count=count)
     try:
         page = paginator.page(params.page)
     except EmptyPage:
@@ -572,10 +461,37 @@ def search_suppliers(params: SearchParams, *, reference: Reference, clamp_page: 
         params=params,
         reference=reference,
         count=count,
-        facets=facets,
+        facets=_labelled(counts, reference),
         paginator=paginator,
         page=page,
         sort=sort,
         searched_text=searched_text,
         corrected_from=corrected_from,
     )
+
+
+class _Order:
+    """The matched suppliers in the asked order; ``ids(start, stop)`` gives a slice of it."""
+
+    def __init__(self, index, matched, sort, query, title, count):
+        self.index, self.matched, self.sort, self.query, self.title, self.count = (
+            index,
+            matched,
+            sort,
+            query,
+            title,
+            count,
+        )
+
+    def ids(self, start: int, stop: int | None) -> list[int]:
+        index = self.index
+        if self.sort == Sort.UPDATED:
+            return index.ids_at(index.in_updated_order(self.matched)[start:stop])
+        if self.sort == Sort.NAME:
+            return index.ids_at(index.in_name_order(self.matched)[start:stop])
+        if self.count <= EXACT_RANK_LIMIT:
+            every = index.ids_at(index.in_name_order(self.matched))
+            return ranked(every, self.query, index)[start:stop]
+        first = index.in_name_order(self.matched & self.title)
+        rest = index.in_name_order(self.matched & ~self.title)
+        return index.ids_at(np.concatenate([first, rest])[start:stop])

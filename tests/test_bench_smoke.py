@@ -25,7 +25,7 @@ def schema_snapshot():
 
 def lexemes_by_supplier():
     with connection.cursor() as cursor:
-        cursor.execute("SELECT id, tsvector_to_array(search_vector) FROM suppliers_supplier")
+        cursor.execute("SELECT supplier_id, tsvector_to_array(document) FROM suppliers_search_document")
         return {supplier_id: set(words) for supplier_id, words in cursor.fetchall()}
 
 
