@@ -120,7 +120,9 @@ def varied(db):
             SupplierFactory(
                 name=f"Fournisseur {number:02d}",
                 regions=[f"{(number % 17) + 1:02d}", f"{(number * 7 % 17) + 1:02d}"],
-                categories=[["alimentation.traiteur"], ["entretien.menager", "entretien.deneigement"]][number % 2],
+                categories=[["alimentation.traiteur"], ["entretien.menager", "entretien.deneigement"]][
+                    number % 2
+                ],
                 serves_all_quebec=number == 5,
                 legal_form="cooperative" if number % 3 == 0 else "non_profit",
                 coop_type="worker" if number % 3 == 0 else "",
