@@ -218,3 +218,19 @@ def test_the_index_belongs_to_one_database(db):
     index = current_index()
     assert index.key[0] == connection.settings_dict["NAME"]
     assert catalogue._current is index
+
+
+def test_search_vectors_are_stored_out_of_line_after_inserts_and_updates(db):
+    """The narrow heap is what makes a broad word cheap to match (see toast_pad in migration 0009)."""
+    supplier = SupplierFactory(name="Traiteur Court", description_fr="Repas.")
+    supplier.description_fr = "Repas livrés aux écoles."
+    supplier.save()
+    SupplierFactory(name="Atelier", description_fr="Impression. " * 5)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*), count(pg_column_toast_chunk_id(document)), count(pg_column_toast_chunk_id(title)), "
+            "max(pg_column_size(toast_pad)) FROM suppliers_search_document"
+        )
+        rows, documents_out, titles_out, pad = cursor.fetchone()
+    assert rows == documents_out == titles_out == 2
+    assert pad < 100

@@ -34,14 +34,22 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
         || setweight(to_tsvector('{EN}'::regconfig, coalesce(description_en, '')), 'C')
 $$;
 
+-- Both vectors are stored out of line (TOAST), so that the heap a GIN match visits is about 100 bytes a row (10 MB
+-- at 100,000 documents instead of 61 MB; a broad word's matches are read 3 to 4 times faster). PostgreSQL moves
+-- values out of line only when a new row version is over 2 kB (TOAST_TUPLE_THRESHOLD, fixed at build time), and
+-- most rows here are 1.5 to 2 kB: ``toast_pad`` makes every new version 2 kB longer, then, being MAIN, is
+-- compressed to about 35 bytes in place once the vectors have been moved out (toast_tuple_target = 128). Writes
+-- must set it (its default) on every insert and update of the vectors.
 CREATE TABLE suppliers_search_document (
     supplier_id bigint PRIMARY KEY,
     document tsvector NOT NULL,
-    title tsvector NOT NULL
+    title tsvector NOT NULL,
+    toast_pad bytea NOT NULL DEFAULT decode(repeat('00', 2048), 'hex')
 ) WITH (toast_tuple_target = 128);
 ALTER TABLE suppliers_search_document
     ALTER COLUMN document SET STORAGE EXTERNAL,
-    ALTER COLUMN title SET STORAGE EXTERNAL;
+    ALTER COLUMN title SET STORAGE EXTERNAL,
+    ALTER COLUMN toast_pad SET STORAGE MAIN;
 
 CREATE TABLE suppliers_catalogue_change (
     xid xid8 PRIMARY KEY,
@@ -55,7 +63,8 @@ BEGIN
         SELECT id, t, t || suppliers_search_body(description_fr, description_en)
         FROM (SELECT n.*, suppliers_search_title(n.name, n.search_text) AS t
               FROM new_rows n WHERE n.status = 'published') AS s
-        ON CONFLICT (supplier_id) DO UPDATE SET document = excluded.document, title = excluded.title;
+        ON CONFLICT (supplier_id) DO UPDATE
+            SET document = excluded.document, title = excluded.title, toast_pad = excluded.toast_pad;
     ELSIF TG_OP = 'UPDATE' THEN
         DELETE FROM suppliers_search_document d USING new_rows n
         WHERE d.supplier_id = n.id AND n.status <> 'published';
@@ -66,7 +75,8 @@ BEGIN
               WHERE n.status = 'published' AND (
                   o.status <> 'published' OR o.name <> n.name OR o.search_text <> n.search_text
                   OR o.description_fr <> n.description_fr OR o.description_en <> n.description_en)) AS s
-        ON CONFLICT (supplier_id) DO UPDATE SET document = excluded.document, title = excluded.title;
+        ON CONFLICT (supplier_id) DO UPDATE
+            SET document = excluded.document, title = excluded.title, toast_pad = excluded.toast_pad;
     ELSIF TG_OP = 'DELETE' THEN
         DELETE FROM suppliers_search_document d USING old_rows o WHERE d.supplier_id = o.id;
     ELSE  -- TRUNCATE (DELETE: the same statement may be truncating the documents too)
