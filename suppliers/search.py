@@ -44,8 +44,9 @@ MAX_PAGE_SIZE = 100
 TYPO_SIMILARITY_THRESHOLD = 0.4
 # Shorter words are too ambiguous to correct (and are often abbreviations).
 MIN_CORRECTABLE_LENGTH = 4
-# Up to this many results, relevance is PostgreSQL's ts_rank over the whole text; past it, name and category
-# matches first, then by name (ranking reads every matching document: 80,000 of them for a broad word).
+# Up to this many results, relevance is PostgreSQL's ts_rank over the whole text; past it, suppliers with the words
+# in their name first, then the others, each by name (ranking reads every matching document: 800,000 of them for
+# « services » at a million listings).
 EXACT_RANK_LIMIT = getattr(settings, "SEARCH_EXACT_RANK_LIMIT", 1000)
 
 RegionsServed = Supplier.regions_served.through
@@ -335,9 +336,8 @@ def _tsquery_sql(query: SearchQuery) -> tuple[str, list]:
 
 
 def text_matches(query: SearchQuery) -> tuple[np.ndarray, np.ndarray]:
-    """Ids of the published suppliers matching the text anywhere, and of those matching it in their name,
-    categories or offerings (the ``title``), from the GIN indexes of the narrow search documents (migration
-    0009)."""
+    """Ids of the published suppliers matching the text anywhere, and of those matching it in their name (the
+    ``title``), from the GIN indexes of the narrow search documents (migration 0009)."""
     sql, params = _tsquery_sql(query)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT anywhere, title FROM suppliers_text_matches({sql})", params)
@@ -430,8 +430,8 @@ def search_suppliers(params: SearchParams, *, reference: Reference, clamp_page: 
 
     Filters, counts and order come from the search index (``suppliers.catalogue``). Relevance: up to
     ``EXACT_RANK_LIMIT`` results are ordered by ``ts_rank`` (name words weigh most, then categories and offerings,
-    then descriptions); past that, suppliers matching in their name, categories or offerings come first, each
-    group by name. With ``clamp_page`` a page past the last gives the last page (the HTML page); without it,
+    then descriptions); past that, suppliers with the words in their name come first, then the others, each group
+    by name. With ``clamp_page`` a page past the last gives the last page (the HTML page); without it,
     ``page`` is None.
     """
     searched_text, corrected_from = params.q, None

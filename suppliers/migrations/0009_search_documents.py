@@ -1,7 +1,7 @@
 """Text search moves to a narrow table of published suppliers, kept by triggers; a catalogue change log.
 
 ``suppliers_search_document`` holds, for each published supplier only, its search vector (``document``: name,
-categories and offerings, descriptions) and the vector of its name, categories and offerings alone (``title``),
+categories and offerings, descriptions) and the vector of its name alone (``title``, for relevance tiers),
 both stored out of line so that the table's heap stays small: matching a broad word at a million listings reads a
 few thousand narrow pages instead of the supplier table's (about 3 GB there). The stored generated
 ``Supplier.search_vector`` and its index are dropped: the document is computed once, only for published rows.
@@ -20,17 +20,17 @@ from suppliers.models import ENGLISH_SEARCH_CONFIG as EN
 from suppliers.models import FRENCH_SEARCH_CONFIG as FR
 
 FORWARD = f"""
-CREATE FUNCTION suppliers_search_title(name text, search_text text) RETURNS tsvector
+CREATE FUNCTION suppliers_search_title(name text) RETURNS tsvector
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT setweight(to_tsvector('{FR}'::regconfig, coalesce(name, '')), 'A')
         || setweight(to_tsvector('{EN}'::regconfig, coalesce(name, '')), 'A')
-        || setweight(to_tsvector('{FR}'::regconfig, coalesce(search_text, '')), 'B')
-        || setweight(to_tsvector('{EN}'::regconfig, coalesce(search_text, '')), 'B')
 $$;
 
-CREATE FUNCTION suppliers_search_body(description_fr text, description_en text) RETURNS tsvector
+CREATE FUNCTION suppliers_search_body(search_text text, description_fr text, description_en text) RETURNS tsvector
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT setweight(to_tsvector('{FR}'::regconfig, coalesce(description_fr, '')), 'C')
+    SELECT setweight(to_tsvector('{FR}'::regconfig, coalesce(search_text, '')), 'B')
+        || setweight(to_tsvector('{EN}'::regconfig, coalesce(search_text, '')), 'B')
+        || setweight(to_tsvector('{FR}'::regconfig, coalesce(description_fr, '')), 'C')
         || setweight(to_tsvector('{EN}'::regconfig, coalesce(description_en, '')), 'C')
 $$;
 
@@ -60,8 +60,8 @@ CREATE FUNCTION suppliers_supplier_changed() RETURNS trigger LANGUAGE plpgsql AS
 BEGIN
     IF TG_OP = 'INSERT' THEN
         INSERT INTO suppliers_search_document AS d (supplier_id, title, document)
-        SELECT id, t, t || suppliers_search_body(description_fr, description_en)
-        FROM (SELECT n.*, suppliers_search_title(n.name, n.search_text) AS t
+        SELECT id, t, t || suppliers_search_body(search_text, description_fr, description_en)
+        FROM (SELECT n.*, suppliers_search_title(n.name) AS t
               FROM new_rows n WHERE n.status = 'published') AS s
         ON CONFLICT (supplier_id) DO UPDATE
             SET document = excluded.document, title = excluded.title, toast_pad = excluded.toast_pad;
@@ -69,8 +69,8 @@ BEGIN
         DELETE FROM suppliers_search_document d USING new_rows n
         WHERE d.supplier_id = n.id AND n.status <> 'published';
         INSERT INTO suppliers_search_document AS d (supplier_id, title, document)
-        SELECT id, t, t || suppliers_search_body(description_fr, description_en)
-        FROM (SELECT n.*, suppliers_search_title(n.name, n.search_text) AS t
+        SELECT id, t, t || suppliers_search_body(search_text, description_fr, description_en)
+        FROM (SELECT n.*, suppliers_search_title(n.name) AS t
               FROM new_rows n JOIN old_rows o ON o.id = n.id
               WHERE n.status = 'published' AND (
                   o.status <> 'published' OR o.name <> n.name OR o.search_text <> n.search_text
@@ -99,8 +99,8 @@ CREATE TRIGGER suppliers_supplier_truncated AFTER TRUNCATE ON suppliers_supplier
     FOR EACH STATEMENT EXECUTE FUNCTION suppliers_supplier_changed();
 
 INSERT INTO suppliers_search_document (supplier_id, title, document)
-SELECT id, t, t || suppliers_search_body(description_fr, description_en)
-FROM (SELECT s.*, suppliers_search_title(s.name, s.search_text) AS t
+SELECT id, t, t || suppliers_search_body(search_text, description_fr, description_en)
+FROM (SELECT s.*, suppliers_search_title(s.name) AS t
       FROM suppliers_supplier s WHERE s.status = 'published') AS p;
 INSERT INTO suppliers_catalogue_change (xid, weight) VALUES (pg_current_xact_id(), 1);
 
@@ -129,8 +129,8 @@ DROP FUNCTION suppliers_text_matches(tsquery);
 DROP FUNCTION suppliers_supplier_changed();
 DROP TABLE suppliers_catalogue_change;
 DROP TABLE suppliers_search_document;
-DROP FUNCTION suppliers_search_body(text, text);
-DROP FUNCTION suppliers_search_title(text, text);
+DROP FUNCTION suppliers_search_body(text, text, text);
+DROP FUNCTION suppliers_search_title(text);
 """
 
 
