@@ -2,6 +2,7 @@ import re
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ORDER_VAR, SEARCH_VAR
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
@@ -124,7 +125,10 @@ class SupplierAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     list_filter = ["status", RegionServedFilter, SectorFilter, "legal_form", AccreditationFilter]
     list_select_related = ["head_office_region"]
     search_fields = ["name", "=neq"]
-    search_help_text = _("Nom (ou partie du nom) ou NEQ (ou ses premiers chiffres).")
+    search_help_text = _(
+        "Nom (ou partie du nom) ou NEQ (ou ses premiers chiffres). Les résultats d'une recherche sont présentés "
+        "des fiches les plus récentes aux plus anciennes ; cliquez sur un titre de colonne pour les trier."
+    )
     show_full_result_count = False
     paginator = CappedCountPaginator
     list_per_page = 50
@@ -180,6 +184,14 @@ class SupplierAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
         ),
     ]
     actions = ["publish", "suspend", "archive", "mark_verified"]
+
+    def get_ordering(self, request):
+        """Search results come newest first unless a column is chosen: names containing a word cluster in name
+        order (« traiteur » sorts under T), so finding 50 of them by walking the name index read 93 % of a
+        million rows (4.3 s); ids are not correlated with names, so the newest 50 matches are found at once."""
+        if request.GET.get(SEARCH_VAR, "").strip() and not request.GET.get(ORDER_VAR):
+            return ["-pk"]
+        return super().get_ordering(request)
 
     def get_search_results(self, request, queryset, search_term):
         # A NEQ (digits, possibly spaced) uses the unique index; anything else a trigram index on UPPER(name).

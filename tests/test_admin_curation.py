@@ -172,3 +172,14 @@ def test_admin_export_writes_the_import_columns(curator_client):
     content = response.content.decode("utf-8-sig")
     assert content.splitlines()[0] == HEADER
     assert "1100000123" in content and "01;02" in content
+
+
+def test_search_results_come_newest_first_unless_a_column_is_chosen(curator_client):
+    older = SupplierFactory(name="Atelier Traiteur Ancien")
+    newer = SupplierFactory(name="Zénith Traiteur")
+    response = curator_client.get(reverse(CHANGELIST), {"q": "traiteur"})
+    assert list(response.context["cl"].result_list) == [newer, older]
+    by_name = curator_client.get(reverse(CHANGELIST), {"q": "traiteur", "o": "1"})
+    assert list(by_name.context["cl"].result_list) == [older, newer]
+    listing = curator_client.get(reverse(CHANGELIST))
+    assert list(listing.context["cl"].result_list) == [older, newer]
