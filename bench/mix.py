@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 # Kinds that render a search page: the targets "p95 ≤ 50 ms at 100,000", "≤ 200 ms at 1,000,000" and
 # "≤ 10 queries" apply to them; FILTER_KINDS are also held to "≤ 100 ms at 1,000,000".
 FILTER_KINDS = ["filters_region", "filters_region_sector", "filters_legal_accreditation", "deep_page"]
-SEARCH_KINDS = [*FILTER_KINDS, "text", "text_typo", "text_region_sector"]
+SEARCH_KINDS = [*FILTER_KINDS, "deep_page_text", "text", "text_typo", "text_region_sector"]
 KINDS = [*SEARCH_KINDS, "detail", "api", "admin_list", "admin_search"]
 
 REGIONS = [
@@ -71,7 +71,9 @@ TEXT_REGION_SECTORS = [
     ("déménagement", "13", "transport"),
     ("déneigement", "02", "entretien"),
 ]
-DEEP_PAGES = [{"region": "06"}, {"sector": "alimentation"}, {"q": "services"}]
+DEEP_PAGES = [{"region": "06"}, {"sector": "alimentation"}]
+# « services » is the broadest word of the catalogue: about 80 % of suppliers have it somewhere.
+DEEP_TEXT_PAGES = [{"q": "services"}, {"q": "entretien"}]
 DEEP_PAGE_NUMBER = 50
 API_QUERIES = [
     {"region": "06"},
@@ -102,6 +104,7 @@ def build_mix(*, sample_neqs: list[str]) -> dict[str, list[str]]:
             _url(search, {"legal_form": f, "accreditation": a}) for f, a in LEGAL_ACCREDITATIONS
         ],
         "deep_page": [_url(search, {**params, "page": DEEP_PAGE_NUMBER}) for params in DEEP_PAGES],
+        "deep_page_text": [_url(search, {**params, "page": DEEP_PAGE_NUMBER}) for params in DEEP_TEXT_PAGES],
         "text": [_url(search, {"q": q}) for q in TEXT_QUERIES],
         "text_typo": [_url(search, {"q": q}) for q in TYPO_QUERIES],
         "text_region_sector": [

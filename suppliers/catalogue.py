@@ -109,6 +109,9 @@ class CatalogueIndex:
     everyone: np.ndarray
     positions: np.ndarray = field(repr=False)  # supplier id -> name position, -1 when not published
     _by_updated: np.ndarray | None = field(default=None, repr=False)
+    # Regions and categories (suppliers.search.Reference), loaded on first use and kept with the index: their
+    # writes change the catalogue version too.
+    reference: object = field(default=None, repr=False)
 
     @property
     def size(self) -> int:

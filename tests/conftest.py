@@ -24,3 +24,26 @@ def _language_reset_after_each_test():
     # request activated: without this, a test that browses in English leaves later tests (and commands) in English.
     yield
     translation.deactivate()
+
+
+@pytest.fixture
+def assert_max_sent_queries():
+    """Like django_assert_max_num_queries, without the savepoints a test's transaction adds around atomic blocks
+    (in autocommit, as in production, an atomic block is BEGIN/COMMIT on the connection, not an SQL query)."""
+    from contextlib import contextmanager
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    @contextmanager
+    def check(limit):
+        with CaptureQueriesContext(connection) as captured:
+            yield captured
+        sent = [
+            query["sql"]
+            for query in captured.captured_queries
+            if not query["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT"))
+        ]
+        assert len(sent) <= limit, f"{len(sent)} queries > {limit}:\n" + "\n".join(sent)
+
+    return check

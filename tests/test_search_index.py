@@ -108,6 +108,21 @@ def test_the_index_is_reloaded_only_when_the_catalogue_changes(db, django_assert
         assert current_index() is not first
 
 
+def test_reference_data_is_kept_with_the_index_until_it_changes(db, django_assert_num_queries):
+    from suppliers.models import Category, Region
+
+    reference = load_reference()
+    with django_assert_num_queries(1):  # the version
+        assert load_reference() is reference
+    Region.objects.filter(code="01").update(name="Bas-Saint-Laurent (renommée)")
+    renamed = load_reference()
+    assert renamed is not reference and renamed.regions_by_code["01"].name == "Bas-Saint-Laurent (renommée)"
+    category = Category.objects.get(code="entretien.menager")
+    category.name_fr = "Ménage"
+    category.save()
+    assert load_reference().categories_by_code["entretien.menager"].name_fr == "Ménage"
+
+
 # --- The index against the database ---
 
 
