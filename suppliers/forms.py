@@ -1,4 +1,8 @@
+from html import escape
+
 from django import forms
+from django.utils.formats import number_format
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from .models import Accreditation, LegalForm
@@ -85,14 +89,31 @@ class SupplierSearchForm(forms.Form):
                 count = facets[name].get(value, 0)
                 if name == "category" and not count and value not in selected:
                     continue
+                option_id = f"f-{name}-{value}"
                 options.append(
                     {
                         "value": value,
                         "label": label,
                         "count": count,
                         "checked": value in selected,
-                        "id": f"f-{name}-{value}",
+                        "id": option_id,
+                        "html": _option_html(option_id, name, value, label, count, value in selected),
                     }
                 )
             groups.append({"name": name, "legend": self.fields[name].label, "options": options})
         return groups
+
+
+def _option_html(option_id, name, value, label, count, checked) -> str:
+    """One filter checkbox with its count. Built here rather than in the template: a hundred options through
+    template lookups took half of the search page's rendering time. Every variable part is escaped."""
+    return mark_safe(
+        f'<li><label for="{escape(option_id)}"><input type="checkbox" name="{escape(name)}" '
+        f'value="{escape(value)}" id="{escape(option_id)}"{" checked" if checked else ""}>\n'
+        f'                  {escape(str(label))} <span class="facet__count">({_grouped(count)})</span></label></li>'
+    )
+
+
+def _grouped(count: int) -> str:
+    """The count as |intcomma writes it in the active language."""
+    return str(count) if count < 1000 else number_format(count, force_grouping=True)

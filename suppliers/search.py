@@ -351,22 +351,32 @@ def _tsquery_sql(query: SearchQuery) -> tuple[str, list]:
     return sql, list(params)
 
 
-def text_matches(query: SearchQuery) -> tuple[np.ndarray, np.ndarray]:
-    """Ids of the published suppliers matching the text anywhere, and of those matching it in their name (the
-    ``title``), from the GIN indexes of the narrow search documents (migration 0009)."""
+def text_matches(query: SearchQuery) -> np.ndarray:
+    """Ids of the published suppliers matching the text, from the GIN index of the narrow search documents
+    (migration 0009)."""
     sql, params = _tsquery_sql(query)
-    ids = "string_agg(int4send(supplier_id::int4), '')"
-    # Always through the GIN indexes: for a word found in most documents the planner would rather read every
+    # Always through the GIN index: for a word found in most documents the planner would rather read every
     # document, unpacking each out-of-line vector (0.3 s at 100,000 documents instead of 0.02 s).
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute(
-            f"SELECT (SELECT {ids} FROM {SEARCH_DOCUMENT_TABLE} WHERE document @@ {sql}), "
-            f"(SELECT {ids} FROM {SEARCH_DOCUMENT_TABLE} WHERE title @@ {sql})",
-            params * 2,
+            f"SELECT string_agg(int4send(supplier_id::int4), '') FROM {SEARCH_DOCUMENT_TABLE} "
+            f"WHERE document @@ {sql}",
+            params,
         )
-        anywhere, title = cursor.fetchone()
-    return _ids(anywhere), _ids(title)
+        return _ids(cursor.fetchone()[0])
+
+
+def name_matches(query: SearchQuery) -> np.ndarray:
+    """Ids of the published suppliers with the text in their name (the documents' ``title``)."""
+    sql, params = _tsquery_sql(query)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT string_agg(int4send(supplier_id::int4), '') FROM {SEARCH_DOCUMENT_TABLE} "
+            f"WHERE title @@ {sql}",
+            params,
+        )
+        return _ids(cursor.fetchone()[0])
 
 
 def _ids(data) -> np.ndarray:
@@ -449,8 +459,9 @@ def result_rows():
 
 
 def search_suppliers(params: SearchParams, *, reference: Reference, clamp_page: bool = True) -> SearchResults:
-    """Run a search: typo correction (with text), the catalogue version, the text matches (with text), their
-    ranks (relevance among at most ``EXACT_RANK_LIMIT`` results), the page of results.
+    """Run a search: typo correction and text matches (with text), then, by relevance, the ranks of at most
+    ``EXACT_RANK_LIMIT`` results or the name matches of more; then the page of results. The catalogue version (and
+    after a change the search index) was read with ``reference`` (``load_reference()``).
 
     Filters, counts and order come from the search index (``suppliers.catalogue``). Relevance: up to
     ``EXACT_RANK_LIMIT`` results are ordered by ``ts_rank`` (name words weigh most, then categories and offerings,
@@ -465,17 +476,14 @@ def search_suppliers(params: SearchParams, *, reference: Reference, clamp_page: 
             searched_text, corrected_from = corrected, params.q
     index = _index_of(reference)
     query = text_query(searched_text) if searched_text else None
-    within = title = None
-    if query is not None:
-        anywhere, in_title = text_matches(query)
-        within, title = index.of_ids(anywhere), index.of_ids(in_title)
+    within = index.of_ids(text_matches(query)) if query is not None else None
     counts, matched = index.facet_counts(option_bits(params, reference), within)
     count = popcount(matched)
 
     sort = params.sort or Sort.RELEVANCE
     if sort == Sort.RELEVANCE and not parse_query(searched_text).positive.strip():
         sort = Sort.NAME
-    order = _Order(index, matched, sort, query, title, count)
+    order = _Order(index, matched, sort, query, count)
     paginator = CountedPaginator(OrderedPage(order.ids, result_rows()), params.page_size, count=count)
     try:
         page = paginator.page(params.page)
@@ -497,15 +505,8 @@ def search_suppliers(params: SearchParams, *, reference: Reference, clamp_page: 
 class _Order:
     """The matched suppliers in the asked order; ``ids(start, stop)`` gives a slice of it."""
 
-    def __init__(self, index, matched, sort, query, title, count):
-        self.index, self.matched, self.sort, self.query, self.title, self.count = (
-            index,
-            matched,
-            sort,
-            query,
-            title,
-            count,
-        )
+    def __init__(self, index, matched, sort, query, count):
+        self.index, self.matched, self.sort, self.query, self.count = index, matched, sort, query, count
 
     def ids(self, start: int, stop: int | None) -> list[int]:
         index = self.index
@@ -516,6 +517,7 @@ class _Order:
         if self.count <= EXACT_RANK_LIMIT:
             every = index.ids_at(index.in_name_order(self.matched))
             return ranked(every, self.query, index)[start:stop]
-        first = index.in_name_order(self.matched & self.title)
-        rest = index.in_name_order(self.matched & ~self.title)
+        in_name = index.of_ids(name_matches(self.query))
+        first = index.in_name_order(self.matched & in_name)
+        rest = index.in_name_order(self.matched & ~in_name)
         return index.ids_at(np.concatenate([first, rest])[start:stop])
