@@ -1,6 +1,6 @@
 """Throughput of the search pages under gunicorn, with a bounded load from a separate process on loopback.
 
-    python -m bench.throughput --size 100000 [--concurrency 8] [--duration 30] [--workers 3] [--threads 2]
+    python -m bench.throughput --size 100000 [--concurrency 8] [--duration 30] [--workers 2] [--threads 1]
 
 Uses the same bench database as bench.run (generated if it does not hold N suppliers yet). gunicorn serves
 the production WSGI application (DEBUG off, a generated secret key, DATABASE_URL on the local server's Unix
@@ -8,9 +8,9 @@ socket, persistent database connections) on 127.0.0.1; bench/loadgen.py, in its 
 ``--concurrency`` connections busy for ``--duration`` seconds over the search URLs of the benchmark mix.
 Writes bench/results/throughput-<N>-<timestamp>.json.
 
-Default server shape for the 2-core machine: 3 gthread workers × 2 threads. PostgreSQL runs on the same two
-cores and does much of the work of a search request, so more processes only add context switches; threads let
-a worker overlap its database waits. See bench/README.md for the shapes tried.
+Default server shape for the 2-core machine: 2 sync workers, one per core. A search page is now mostly Python
+(its database work is a few milliseconds), so more processes or threads only add context switches: 2 × 1 gave
+103-107 requests/s, 3 × 1 100, 2 × 2 103, 3 × 2 95, 4 × 1 88. See bench/README.md.
 """
 
 import argparse
@@ -81,8 +81,8 @@ def main(argv=None) -> int:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--duration", type=float, default=30)
     parser.add_argument("--warmup", type=float, default=5, help="seconds of unmeasured load first")
-    parser.add_argument("--workers", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--kinds", help="comma-separated request kinds (default: the search page kinds)")
     parser.add_argument("--rebuild", action="store_true")
     args = parser.parse_args(argv)

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.safestring import mark_safe
 
 from .forms import SupplierSearchForm
-from .models import Accreditation, Supplier
+from .models import Accreditation, CoopType, LegalForm, Supplier
 from .search import Sort, load_reference, search_suppliers
 
 # json_script's escapes, for a <script type="application/ld+json"> that json_script cannot produce.
@@ -20,7 +20,11 @@ def supplier_search(request):
     params = form.to_params()
     results = search_suppliers(params, reference=reference)
     suppliers = list(results.page.object_list)
+    # Labels looked up once per page rather than through get_FOO_display() on every result.
+    legal_forms, coop_types = dict(LegalForm.choices), dict(CoopType.choices)
     for supplier in suppliers:
+        supplier.legal_form_label = legal_forms.get(supplier.legal_form, supplier.legal_form)
+        supplier.coop_type_label = str(coop_types.get(supplier.coop_type, "")).lower()
         supplier.accreditation_labels = accreditation_labels(supplier)
         supplier.region_names = [reference.regions_by_code[code].name for code in supplier.region_codes]
         supplier.category_names = [
