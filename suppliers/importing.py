@@ -64,6 +64,7 @@ class SupplierRow:
     values: dict = field(default_factory=dict)  # Supplier field name -> value
     regions: list[str] = field(default_factory=list)
     categories: list[str] = field(default_factory=list)
+    words: list[str] = field(default_factory=list)  # for the typo-correction lexicon (suppliers.services)
 
 
 class FileFormatError(Exception):

@@ -264,27 +264,6 @@ def refresh_search_lexicon() -> int:
         return cursor.rowcount
 
 
-def extend_search_lexicon(suppliers_sql: str) -> None:
-    """Add the words of some suppliers (the ids that ``suppliers_sql`` selects) to the lexicon.
-
-    Used by large imports, where rebuilding the whole lexicon for each file would cost a pass over the catalogue.
-    Word counts only break ties between equally similar words, so adding to them is close enough.
-    """
-    documents = (
-        "SELECT to_tsvector('simple', unaccent(name || ' ' || search_text || ' ' || description_fr || ' ' || "
-        f"description_en)) FROM {Supplier._meta.db_table} WHERE status = 'published' "
-        f"AND id = ANY(ARRAY({suppliers_sql}))"
-    )
-    table = SearchTerm._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} AS t (word, documents) SELECT word, ndoc FROM ts_stat(%s) "
-            "WHERE word ~ '^[[:alpha:]]{3,100}$' "
-            "ON CONFLICT (word) DO UPDATE SET documents = t.documents + excluded.documents",
-            [documents],
-        )
-
-
 # --- Filters ---
 
 

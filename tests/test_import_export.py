@@ -165,3 +165,64 @@ def test_xlsx_file_imports(db, tmp_path):
     out, _ = import_file(path)
     assert "2 créée(s)" in out
     assert Supplier.objects.filter(neq="1145678901").exists()
+
+
+def test_an_import_adds_the_words_a_lexicon_rebuild_finds(db):
+    """The import computes the typo-correction words in Python; a rebuild computes them in PostgreSQL."""
+    from suppliers.demo_data import generate_suppliers
+    from suppliers.importing import COLUMNS
+    from suppliers.models import SearchTerm
+    from suppliers.search import refresh_search_lexicon
+    from suppliers.services import supplier_import
+
+    rows = [
+        {key: value for key, value in row.items() if key in COLUMNS}
+        for row in generate_suppliers(60, seed=11, status="published")
+    ]
+    rows[0]["description_fr"] = "Œuvre d'aide-maison, l'Élan 2000ans : ÉCOLOGIQUE et b52 à Saint-Jérôme."
+    rows[1]["status"] = "draft"  # a draft's words are not suggested
+    rows[1]["name"] = "Zzyzxmotdebrouillon"
+
+    report = supplier_import(open_rows=lambda: enumerate(rows, start=2))
+    assert report.ok and report.created == 60
+    imported = dict(SearchTerm.objects.values_list("word", "documents"))
+    refresh_search_lexicon()
+    rebuilt = dict(SearchTerm.objects.values_list("word", "documents"))
+    assert imported == rebuilt
+    assert {"oeuvre", "aide", "maison", "elan", "ecologique", "jerome"} <= set(imported)
+    assert "zzyzxmotdebrouillon" not in imported
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_top_level_import_writes_the_documents_the_trigger_would(tmp_path):
+    """Outside a transaction the import computes search documents on a second connection (suppliers.services,
+    _DocumentsAhead) and writes them itself; they must be exactly the trigger's."""
+    from django.db import connection
+
+    from suppliers.demo_data import generate_suppliers
+    from suppliers.importing import COLUMNS
+    from suppliers.services import supplier_import
+
+    rows = [
+        {key: value for key, value in row.items() if key in COLUMNS}
+        for row in generate_suppliers(40, seed=5, status="published")
+    ]
+    rows[3]["status"] = "draft"
+    assert not connection.in_atomic_block
+    report = supplier_import(open_rows=lambda: enumerate(rows, start=2), batch_size=16)
+    assert report.ok and report.created == 40
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT count(*), count(*) FILTER (WHERE d.title = suppliers_search_title(s.name)
+                AND d.document = suppliers_search_title(s.name)
+                    || suppliers_search_body(s.search_text, s.description_fr, s.description_en))
+            FROM suppliers_supplier s JOIN suppliers_search_document d ON d.supplier_id = s.id
+            """
+        )
+        documents, identical = cursor.fetchone()
+        cursor.execute("SELECT current_setting('suppliers.supplied_documents', true)")
+        setting = cursor.fetchone()[0]
+    assert documents == identical == 39  # every published row, not the draft
+    assert setting in (None, "")  # the trigger computes documents again for everything else
+    assert Supplier.objects.published().filter(name=rows[0]["name"]).exists()

@@ -59,12 +59,15 @@ CREATE TABLE suppliers_catalogue_change (
 CREATE FUNCTION suppliers_supplier_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        INSERT INTO suppliers_search_document AS d (supplier_id, title, document)
-        SELECT id, t, t || suppliers_search_body(search_text, description_fr, description_en)
-        FROM (SELECT n.*, suppliers_search_title(n.name) AS t
-              FROM new_rows n WHERE n.status = 'published') AS s
-        ON CONFLICT (supplier_id) DO UPDATE
-            SET document = excluded.document, title = excluded.title, toast_pad = excluded.toast_pad;
+        -- A bulk import computes its documents on a second connection and writes them itself (suppliers.services).
+        IF coalesce(current_setting('suppliers.supplied_documents', true), '') <> 'on' THEN
+            INSERT INTO suppliers_search_document AS d (supplier_id, title, document)
+            SELECT id, t, t || suppliers_search_body(search_text, description_fr, description_en)
+            FROM (SELECT n.*, suppliers_search_title(n.name) AS t
+                  FROM new_rows n WHERE n.status = 'published') AS s
+            ON CONFLICT (supplier_id) DO UPDATE
+                SET document = excluded.document, title = excluded.title, toast_pad = excluded.toast_pad;
+        END IF;
     ELSIF TG_OP = 'UPDATE' THEN
         DELETE FROM suppliers_search_document d USING new_rows n
         WHERE d.supplier_id = n.id AND n.status <> 'published';

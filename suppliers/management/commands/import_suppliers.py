@@ -13,7 +13,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", help="Chemin du fichier .csv ou .xlsx")
         parser.add_argument("--dry-run", action="store_true", help="Valider et compter sans rien enregistrer")
-        parser.add_argument("--batch-size", type=int, default=1000)
+        parser.add_argument("--batch-size", type=int, default=5000)
 
     def handle(self, *args, file, dry_run, batch_size, **options):
         try:
