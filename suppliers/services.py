@@ -159,11 +159,12 @@ class _DocumentsAhead:
     def __init__(self):
         import psycopg
 
+        # The same server, database and options as Django's connection (TLS, service…), with psycopg's defaults
+        # for cursors and adapters.
         params = connection.get_connection_params()
-        self.connection = psycopg.connect(
-            **{key: params[key] for key in ("dbname", "host", "port", "user", "password") if params.get(key)},
-            autocommit=True,
-        )
+        for django_only in ("cursor_factory", "context", "prepare_threshold"):
+            params.pop(django_only, None)
+        self.connection = psycopg.connect(**params, autocommit=True)
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-documents")
 
     def submit(self, batch: list[SupplierRow]):
