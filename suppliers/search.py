@@ -1,9 +1,10 @@
 """The public supplier search, shared by the search page, the home page and the JSON API.
 
 Text: the search documents of published suppliers (``suppliers_search_document``, kept by triggers, migration
-0009: French and English stems, accents removed) matched with ``websearch_to_tsquery`` in both configurations. A negated term (``-buffet``) excludes every supplier containing
-it, in either language, whatever its place in the text. Typos: a plain word that matches nothing is replaced by
-the closest word of the lexicon of published words (``SearchTerm``, trigram index).
+0009: French and English stems, accents removed) matched with ``websearch_to_tsquery`` in both configurations.
+A negated term (``-buffet``) excludes every supplier containing it, in either language, whatever its place in
+the text. Typos: a plain word that matches nothing is replaced by the closest word of the lexicon of published
+words (``SearchTerm``, trigram index).
 Filters: region served, sector, category, legal form, accreditation, each multi-select (OR within a filter,
 AND between filters), answered by the search index (``suppliers.catalogue``: bitmaps of the supplier rows'
 region, category and sector masks, a derived read model of the many-to-many tables kept by
@@ -190,7 +191,8 @@ def text_query(text: str) -> SearchQuery | None:
     query = None
     if parsed.positive.strip():
         query = EitherLanguage(
-            _websearch(parsed.positive, FRENCH_SEARCH_CONFIG), _websearch(parsed.positive, ENGLISH_SEARCH_CONFIG)
+            _websearch(parsed.positive, FRENCH_SEARCH_CONFIG),
+            _websearch(parsed.positive, ENGLISH_SEARCH_CONFIG),
         )
     if parsed.negative:
         excluded = " or ".join(parsed.negative)
@@ -284,30 +286,13 @@ def refresh_search_lexicon() -> int:
 # --- Filters ---
 
 
-def region_bits(codes) -> int:
-    """The ``Supplier.region_mask`` bits of region codes (bit ``int(code) - 1``)."""
-    bits = 0
-    for code in codes:
-        bits |= 1 << (int(code) - 1)
-    return bits
-
-
 def option_bits(params: SearchParams, reference: Reference) -> dict[str, list[int]]:
     """Per active filter, the option bits of its selected values in the search index (``suppliers.catalogue``)."""
-    sectors = {sector.code: sector.bit for sector in reference.sectors}
-    categories = reference.categories_by_code
-    convert = {
-        "region": lambda code: int(code) - 1,
-        "sector": sectors.get,
-        "category": lambda code: categories[code].bit if code in categories else None,
-        "legal_form": lambda value: LEGAL_FORMS.index(value) if value in LEGAL_FORMS else None,
-        "accreditation": lambda value: ACCREDITATIONS.index(value) if value in ACCREDITATIONS else None,
+    options = facet_options(reference)
+    return {
+        facet: sorted({options[facet][value] for value in values if value in options[facet]})
+        for facet, values in params.filters.items()
     }
-    selected = {}
-    for facet, values in params.filters.items():
-        bits = {convert[facet](value) for value in values}
-        selected[facet] = sorted(bit for bit in bits if bit is not None)
-    return selected
 
 
 # --- Facets ---
