@@ -73,8 +73,8 @@ def supplier_import(
     ones ``batch_size`` at a time in the import's transaction (COPY into a staging table, then set-based SQL),
     so reading the next rows overlaps PostgreSQL's work on the last ones. From the first invalid row on nothing
     more is written and the transaction is rolled back at the end; the report lists every error of the file.
-    Memory does not grow with the file (one batch and a bounded queue). Unchanged rows are not written, which
-    makes re-importing the same file a no-op. A dry run does the whole import and rolls it back, so its counts
+    Memory holds two batches and a bounded queue; only the duplicate-NEQ check keeps something per row (its NEQ
+    and line). Unchanged rows are not written, which makes re-importing the same file a no-op. A dry run does the whole import and rolls it back, so its counts
     are exact.
     """
     report = ImportReport(dry_run=dry_run)
@@ -93,7 +93,17 @@ def supplier_import(
             if documents:
                 with connection.cursor() as cursor:
                     cursor.execute("SET LOCAL suppliers.supplied_documents = 'on'")
-            batch, pending, written = [], None, 0
+            written = 0
+
+            def submit(rows):  # its documents are computed while the previous batch is written
+                return rows, documents.submit(rows) if documents else None
+
+            def write(submitted):
+                nonlocal written
+                _import_batch(*submitted, report, user=user, reason=reason, analyze=_analyze_after(written))
+                written += 1
+
+            batch, pending = [], None
             for parsed, errors in reader:
                 report.total += 1
                 report.errors.extend(errors)
@@ -102,23 +112,15 @@ def supplier_import(
                     continue
                 batch.append(parsed)
                 if len(batch) == batch_size:
-                    ahead = (batch, documents.submit(batch) if documents else None)
+                    ahead = submit(batch)
                     if pending:
-                        _import_batch(
-                            *pending, report, user=user, reason=reason, analyze=_analyze_after(written)
-                        )
-                        written += 1
+                        write(pending)
                     batch, pending = [], ahead
             if not report.errors:
-                for ready in (
-                    pending,
-                    (batch, documents.submit(batch) if documents else None) if batch else None,
-                ):
-                    if ready:
-                        _import_batch(
-                            *ready, report, user=user, reason=reason, analyze=_analyze_after(written)
-                        )
-                        written += 1
+                if pending:
+                    write(pending)
+                if batch:
+                    write(submit(batch))
             if report.errors or dry_run:
                 raise _NothingToWrite
     except _NothingToWrite:
