@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .importing import RowError, RowValidator, SupplierRow
@@ -90,9 +90,16 @@ def supplier_import(
     sys.setswitchinterval(min(switch_interval, 0.0005))
     try:
         with transaction.atomic():
-            if documents:
-                with connection.cursor() as cursor:
+            with connection.cursor() as cursor:
+                if documents:
                     cursor.execute("SET LOCAL suppliers.supplied_documents = 'on'")
+                # The NEQs met so far (see _repeated_neqs); emptied in case an earlier import of the same
+                # transaction left it.
+                cursor.execute(
+                    "CREATE TEMPORARY TABLE IF NOT EXISTS import_neqs (neq text PRIMARY KEY, line integer NOT NULL) "
+                    "ON COMMIT DROP"
+                )
+                cursor.execute("TRUNCATE import_neqs")
             written = 0
 
             def submit(rows):  # its documents are computed while the previous batch is written
@@ -104,18 +111,32 @@ def supplier_import(
                 written += 1
 
             batch, pending = [], None
-            for parsed, errors in reader:
-                report.total += 1
-                report.errors.extend(errors)
-                if report.errors:
-                    batch, pending = [], None  # nothing will be written: only validate the rest
-                    continue
-                batch.append(parsed)
-                if len(batch) == batch_size:
-                    ahead = submit(batch)
-                    if pending:
-                        write(pending)
-                    batch, pending = [], ahead
+
+            def take(chunk):
+                nonlocal batch, pending
+                duplicates = _repeated_neqs(chunk)
+                for line, _neq, parsed, errors in chunk:
+                    report.total += 1
+                    report.errors.extend(errors)
+                    if line in duplicates:
+                        report.errors.append(duplicates[line])
+                    if report.errors:
+                        batch, pending = [], None  # nothing will be written: only validate the rest
+                        continue
+                    batch.append(parsed)
+                    if len(batch) == batch_size:
+                        ahead = submit(batch)
+                        if pending:
+                            write(pending)
+                        batch, pending = [], ahead
+
+            chunk = []
+            for item in reader:
+                chunk.append(item)
+                if len(chunk) == batch_size:
+                    take(chunk)
+                    chunk = []
+            take(chunk)
             if not report.errors:
                 if pending:
                     write(pending)
@@ -190,14 +211,15 @@ class _DocumentsAhead:
 
 
 class _RowReader:
-    """Reads and validates the file's rows in a thread of its own, handing ``(row, errors)`` pairs over through
-    a bounded queue (``row`` is None when invalid). Validation needs no database: the validator and the word
-    finder load their reference data before the thread starts."""
+    """Reads and validates the file's rows in a thread of its own, handing ``(line, neq, row, errors)`` over
+    through a bounded queue (``row`` is None when invalid). Validation needs no database: the validator and the
+    word finder load their reference data before the thread starts."""
 
     _END = object()
 
     def __init__(self, open_rows, validator, words, *, queue_size):
         self.open_rows, self.validator, self.words = open_rows, validator, words
+        self.language = translation.get_language()
         self.queue = queue.Queue(maxsize=queue_size)
         self.stop = threading.Event()
 
@@ -218,30 +240,51 @@ class _RowReader:
                     thread.join(0.05)
 
     def _read(self):
-        first_line_of_neq: dict[str, int] = {}
+        translation.activate(self.language)  # messages in the caller's language (it is per thread)
         try:
             for line, row in self.open_rows():
                 if self.stop.is_set():
                     return
                 parsed, errors = self.validator.validate(line, row)
-                neq = normalize_neq(row.get("neq", ""))
-                if neq in first_line_of_neq:
-                    errors.append(
-                        RowError(
-                            line,
-                            "neq",
-                            _("NEQ %(neq)s déjà présent à la ligne %(first)s du fichier.")
-                            % {"neq": neq, "first": first_line_of_neq[neq]},
-                        )
-                    )
-                elif neq:
-                    first_line_of_neq[neq] = line
                 if not errors:
                     parsed.words = self.words.of(parsed)
-                self.queue.put((None if errors else parsed, errors))
+                self.queue.put((line, normalize_neq(row.get("neq", "")), None if errors else parsed, errors))
             self.queue.put(self._END)
         except BaseException as error:  # a file that cannot be read: raised in the writing thread
             self.queue.put(error)
+
+
+def _repeated_neqs(chunk) -> dict[int, RowError]:
+    """The rows of this chunk whose NEQ an earlier row of the file already has, by line, with the error to report.
+
+    The NEQs met so far are kept in a temporary table, not in memory, so that memory does not grow with the file.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            WITH chunk AS (
+                SELECT c.line, c.neq, min(c.line) OVER (PARTITION BY c.neq) AS first
+                FROM unnest(%s::integer[], %s::text[]) AS c(line, neq) WHERE c.neq <> ''
+            ), repeated AS (
+                SELECT chunk.line, chunk.neq, coalesce(seen.line, chunk.first) AS first
+                FROM chunk LEFT JOIN import_neqs seen ON seen.neq = chunk.neq
+                WHERE seen.neq IS NOT NULL OR chunk.line <> chunk.first
+            ), recorded AS (
+                INSERT INTO import_neqs (neq, line) SELECT neq, first FROM chunk WHERE line = first
+                ON CONFLICT (neq) DO NOTHING
+            )
+            SELECT line, neq, first FROM repeated
+            """,
+            [[line for line, *_rest in chunk], [neq for _line, neq, *_rest in chunk]],
+        )
+        return {
+            line: RowError(
+                line,
+                "neq",
+                _("NEQ %(neq)s déjà présent à la ligne %(first)s du fichier.") % {"neq": neq, "first": first},
+            )
+            for line, neq, first in cursor.fetchall()
+        }
 
 
 class _NothingToWrite(Exception):

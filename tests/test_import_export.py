@@ -226,3 +226,34 @@ def test_a_top_level_import_writes_the_documents_the_trigger_would(tmp_path):
     assert documents == identical == 39  # every published row, not the draft
     assert setting in (None, "")  # the trigger computes documents again for everything else
     assert Supplier.objects.published().filter(name=rows[0]["name"]).exists()
+
+
+@pytest.mark.parametrize("batch_size", [2, 5000])
+def test_a_repeated_neq_is_reported_at_each_repetition_with_the_first_line(db, batch_size):
+    from suppliers.services import supplier_import
+
+    def row(neq, name="Coop", description="Services."):
+        return {
+            "neq": neq, "name": name, "legal_form": "non_profit", "description_fr": description,
+            "head_office_region": "01", "regions_served": "01",
+        }  # fmt: skip
+
+    rows = [
+        row("1145678901"),  # line 2
+        row("1145678902"),  # 3
+        row("11 4567 8901"),  # 4: the same NEQ, spaced
+        row("123456789012345"),  # 5: malformed (and too long for a NEQ column)
+        row("123456789012345", description=""),  # 6: malformed again, and a missing description
+        row("1145678901"),  # 7: a third time
+    ]
+    report = supplier_import(open_rows=lambda: enumerate(rows, start=2), batch_size=batch_size)
+    repeated = [(error.line, error.message) for error in report.errors if "déjà présent" in error.message]
+    assert repeated == [
+        (4, "NEQ 1145678901 déjà présent à la ligne 2 du fichier."),
+        (6, "NEQ 123456789012345 déjà présent à la ligne 5 du fichier."),
+        (7, "NEQ 1145678901 déjà présent à la ligne 2 du fichier."),
+    ]
+    lines = [error.line for error in report.errors]
+    assert lines == sorted(lines)  # in file order, each line's own errors before its repetition
+    assert [error.column for error in report.errors if error.line == 6][-1] == "neq"
+    assert report.created == 0 and not Supplier.objects.exists()
