@@ -79,8 +79,8 @@ class SupplierSearchForm(forms.Form):
         ]
 
     def facet_groups(self, params: SearchParams, facets: dict[str, dict[str, int]]) -> list[dict]:
-        """The filter fieldsets: every option with its count; categories without results are left out unless
-        selected (57 of them would bury the useful ones)."""
+        """The filter fieldsets, each option as its checkbox markup with its count; categories without results
+        are left out unless selected (57 of them would bury the useful ones)."""
         groups = []
         for name in FACETS:
             selected = set(getattr(params, name))
@@ -89,16 +89,8 @@ class SupplierSearchForm(forms.Form):
                 count = facets[name].get(value, 0)
                 if name == "category" and not count and value not in selected:
                     continue
-                option_id = f"f-{name}-{value}"
                 options.append(
-                    {
-                        "value": value,
-                        "label": label,
-                        "count": count,
-                        "checked": value in selected,
-                        "id": option_id,
-                        "html": _option_html(option_id, name, value, label, count, value in selected),
-                    }
+                    _option_html(f"f-{name}-{value}", name, value, label, count, value in selected)
                 )
             groups.append({"name": name, "legend": self.fields[name].label, "options": options})
         return groups

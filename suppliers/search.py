@@ -123,6 +123,18 @@ class Reference:
         return list(sectors.values())
 
     @cached_property
+    def facet_bits(self) -> dict[str, dict[str, int]]:
+        """Per facet, its options (codes or values, in display order) and their bits in the search index; kept
+        with the reference, so built once per catalogue version."""
+        return {
+            "region": {code: int(code) - 1 for code in self.region_codes},
+            "sector": {sector.code: sector.bit for sector in self.sectors},
+            "category": {category.code: category.bit for category in self.categories},
+            "legal_form": {value: index for index, value in enumerate(LEGAL_FORMS)},
+            "accreditation": {value: index for index, value in enumerate(ACCREDITATIONS)},
+        }
+
+    @cached_property
     def region_codes(self) -> list[str]:
         return [region.code for region in self.regions]
 
@@ -288,7 +300,7 @@ def refresh_search_lexicon() -> int:
 
 def option_bits(params: SearchParams, reference: Reference) -> dict[str, list[int]]:
     """Per active filter, the option bits of its selected values in the search index (``suppliers.catalogue``)."""
-    options = facet_options(reference)
+    options = reference.facet_bits
     return {
         facet: sorted({options[facet][value] for value in values if value in options[facet]})
         for facet, values in params.filters.items()
@@ -298,20 +310,9 @@ def option_bits(params: SearchParams, reference: Reference) -> dict[str, list[in
 # --- Facets ---
 
 
-def facet_options(reference: Reference) -> dict[str, dict[str, int]]:
-    """Per facet, its options (codes or values, in display order) and their bits in the search index."""
-    return {
-        "region": {code: int(code) - 1 for code in reference.region_codes},
-        "sector": {sector.code: sector.bit for sector in reference.sectors},
-        "category": {category.code: category.bit for category in reference.categories},
-        "legal_form": {value: index for index, value in enumerate(LEGAL_FORMS)},
-        "accreditation": {value: index for index, value in enumerate(ACCREDITATIONS)},
-    }
-
-
 def _labelled(counts, reference: Reference) -> dict[str, dict[str, int]]:
     facets = {}
-    for facet, options in facet_options(reference).items():
+    for facet, options in reference.facet_bits.items():
         by_bit = counts[facet]
         facets[facet] = {code: int(by_bit[bit]) if bit < len(by_bit) else 0 for code, bit in options.items()}
     return facets
