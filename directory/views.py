@@ -1,5 +1,6 @@
 from django.conf import settings
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 
 from suppliers.search import catalogue_counts, load_reference
 
@@ -30,3 +31,8 @@ def accessibility(request):
     return render(
         request, "directory/accessibility.html", {"accessibility_email": settings.ACCESSIBILITY_CONTACT_EMAIL}
     )
+
+
+def favicon(request):
+    """Browsers and feed readers ask for /favicon.ico whatever the pages link to."""
+    return redirect(static("favicon.ico"), permanent=True)
