@@ -7,7 +7,7 @@ PORT ?= 8000
 SIZE ?= 100000
 BENCH_ARGS ?=
 
-.PHONY: run test install db demo lint format bench bench-throughput bench-import stopdb clean-db messages test-browser
+.PHONY: run worker test install db demo lint format bench bench-throughput bench-import stopdb clean-db messages test-browser
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,8 +25,15 @@ demo: db
 	$(PY) manage.py load_demo_catalogue
 	$(PY) manage.py create_demo_staff
 
+# The site and, beside it, the task worker (emails, digests, reminders, purges); Ctrl-C stops both.
 run: demo
+	@$(PY) manage.py procrastinate worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# The task worker alone (production runs one or more of these beside the web servers).
+worker: db
+	$(PY) manage.py procrastinate worker
 
 test: install
 	$(PY) manage.py makemigrations --check --dry-run
