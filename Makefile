@@ -62,7 +62,7 @@ bench-import: install
 	$(PY) -m bench.import_speed $(BENCH_ARGS)
 
 messages: install
-	$(PY) manage.py makemessages -l en --ignore '.venv/*' --ignore 'var/*'
+	$(PY) manage.py makemessages -l en --no-location --ignore '.venv/*' --ignore 'var/*'
 	$(PY) manage.py compilemessages -l en --ignore '.venv/*' --ignore 'var/*'
 
 stopdb:
