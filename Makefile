@@ -6,6 +6,11 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # Links in the site's emails and the demo banner follow the address `make run` serves (`make run PORT=8001`).
 SITE_URL ?= http://$(HOST):$(PORT)
+# The web process of production; it refuses to start without the static manifest `make release` builds.
+# WEB_CONCURRENCY sets gunicorn's number of workers.
+WEB = $(VENV)/bin/gunicorn directory.wsgi:application --bind $(HOST):$(PORT) --access-logfile -
+# The task worker: emails, periodic purges of personal data past their keeping period, other background work.
+WORKER = $(PY) manage.py procrastinate worker
 SIZE ?= 100000
 BENCH_ARGS ?=
 
@@ -27,7 +32,10 @@ demo: db
 	$(PY) manage.py load_demo_catalogue
 	SITE_URL=$(SITE_URL) $(PY) manage.py create_demo_staff
 
+# The site and, beside it, the task worker (emails, digests, reminders, purges); Ctrl-C stops both.
 run: demo
+	@SITE_URL=$(SITE_URL) $(WORKER) & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	SITE_URL=$(SITE_URL) $(PY) manage.py runserver $(HOST):$(PORT)
 
 # --- Production (README, "Production"): DJANGO_DEBUG=0 and the environment documented there. ---
@@ -37,21 +45,16 @@ release: install
 	$(PY) manage.py check --deploy --fail-level WARNING
 	$(PY) manage.py migrate --no-input
 
-# The web process; it refuses to start without the manifest `release` builds. WEB_CONCURRENCY sets its workers.
-WEB = $(VENV)/bin/gunicorn directory.wsgi:application --bind $(HOST):$(PORT) --access-logfile -
-# The task worker: periodic purges (privacy periods) and other background work.
-# LEAD: confirm this command once Procrastinate has landed on main.
-WORKER = $(PY) manage.py procrastinate worker
-
 web:
 	$(WEB)
-
-worker:
-	$(WORKER)
 
 # Everything on one host: release, then the worker in the background and the web process in the foreground.
 production: release
 	$(WORKER) & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; $(WEB)
+
+# The task worker alone (production runs one or more of these beside the web servers).
+worker: db
+	$(WORKER)
 
 test: install
 	$(PY) manage.py makemigrations --check --dry-run
@@ -80,7 +83,7 @@ bench-import: install
 	$(PY) -m bench.import_speed $(BENCH_ARGS)
 
 messages: install
-	$(PY) manage.py makemessages -l en --ignore '.venv/*' --ignore 'var/*'
+	$(PY) manage.py makemessages -l en --no-location --ignore '.venv/*' --ignore 'var/*'
 	$(PY) manage.py compilemessages -l en -l fr --ignore '.venv/*' --ignore 'var/*'
 
 stopdb:

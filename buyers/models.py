@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from suppliers.models import Region
@@ -36,8 +38,67 @@ class BuyerOrganisation(models.Model):
         return self.name
 
 
+def email_domain(email: str) -> str:
+    """The domain of an email address, in lower case (``Marie@CISSS-AT.gouv.qc.ca`` → ``cisss-at.gouv.qc.ca``)."""
+    return email.rpartition("@")[2].strip().lower()
+
+
+class OrganisationDomainQuerySet(models.QuerySet):
+    def owning(self, email: str):
+        """The domain row an email address belongs to (none, or one: domains are unique)."""
+        return self.filter(domain=email_domain(email))
+
+
+class OrganisationDomain(models.Model):
+    """An email domain an organisation owns: a verified address in it makes a buyer active at once."""
+
+    organisation = models.ForeignKey(
+        BuyerOrganisation, on_delete=models.CASCADE, related_name="domains", verbose_name=_("organisme")
+    )
+    domain = models.CharField(
+        _("domaine de courriel"),
+        max_length=253,
+        unique=True,
+        help_text=_("Sans « @ », en minuscules : cisss-at.gouv.qc.ca."),
+    )
+
+    objects = OrganisationDomainQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["domain"]
+        verbose_name = _("domaine de courriel")
+        verbose_name_plural = _("domaines de courriel")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(domain=Lower("domain")) & Q(domain__regex=r"^[a-z0-9-]+(\.[a-z0-9-]+)+$"),
+                name="organisation_domain_lower_case_name",
+            )
+        ]
+
+    def __str__(self):
+        return self.domain
+
+
+class BuyerStatus(models.TextChoices):
+    PENDING = "pending", _("En attente d'approbation")
+    ACTIVE = "active", _("Actif")
+    REFUSED = "refused", _("Refusé")
+
+
+class BuyerQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=BuyerStatus.ACTIVE)
+
+    def pending(self):
+        return self.filter(status=BuyerStatus.PENDING)
+
+
 class Buyer(models.Model):
-    """A procurement officer (acheteur) of a public body; staff attach accounts to organisations."""
+    """A procurement officer (acheteur) of a public body.
+
+    Active at once when the verified email address is in a domain its organisation owns; otherwise pending until
+    staff approve or refuse. Only active buyers (and staff) use the workspace (``can_use_workspace``).
+    """
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -49,10 +110,44 @@ class Buyer(models.Model):
         BuyerOrganisation, on_delete=models.PROTECT, related_name="buyers", verbose_name=_("organisme")
     )
     job_title = models.CharField(_("fonction"), max_length=150, blank=True)
+    status = models.CharField(
+        _("statut"), max_length=20, choices=BuyerStatus.choices, default=BuyerStatus.PENDING, db_index=True
+    )
+    status_reason = models.TextField(_("motif de la décision"), max_length=1000, blank=True)
+    decided_at = models.DateTimeField(_("décidé le"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("décidé par"),
+    )
+    created_at = models.DateTimeField(_("inscrit le"), default=timezone.now)
+
+    objects = BuyerQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("acheteur")
         verbose_name_plural = _("acheteurs")
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=BuyerStatus.values), name="buyer_status_valid")
+        ]
 
     def __str__(self):
         return f"{self.user} — {self.organisation}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == BuyerStatus.ACTIVE
+
+
+def can_use_workspace(user) -> bool:
+    """The one rule for the buyers' workspace (lists, exports, records, saved searches, needs): staff, or an
+    active buyer. Public search stays open to everyone."""
+    if not user.is_authenticated:
+        return False
+    if user.is_staff:
+        return True
+    buyer = getattr(user, "buyer", None)
+    return buyer is not None and buyer.is_active

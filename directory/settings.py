@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "axes",
+    "procrastinate.contrib.django",
     "accounts",
     "suppliers",
     "buyers",
@@ -245,6 +246,12 @@ CONTENT_SECURITY_POLICY = {
 DEBUG_TECHNICAL_404 = env_bool("DJANGO_DEBUG_TECHNICAL_404", False)
 
 WHITENOISE_USE_FINDERS = DEBUG
+
+# --- Background work: Procrastinate, a task queue kept in this PostgreSQL database (tasks in <app>/tasks.py,
+# periodic ones declared there with @app.periodic). `manage.py procrastinate worker` runs them. ---
+PROCRASTINATE_WORKER_DEFAULTS = {"concurrency": int(os.environ.get("TASK_WORKER_CONCURRENCY", 1))}
+# Finished jobs are kept this many hours for inspection, then removed by a periodic task (directory/tasks.py).
+TASK_JOBS_RETENTION_HOURS = int(os.environ.get("TASK_JOBS_RETENTION_HOURS", 72))
 
 IMPORT_EXPORT_SKIP_ADMIN_ACTION_EXPORT_UI = False
 # Importing needs the "add" permission on suppliers, exporting the "view" permission.

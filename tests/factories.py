@@ -79,13 +79,15 @@ class BuyerOrganisationFactory(factory.django.DjangoModelFactory):
 
 
 class BuyerFactory(factory.django.DjangoModelFactory):
-    """A procurement officer: a verified user with a Buyer row."""
+    """An active procurement officer: a verified user with a Buyer row (``status="pending"`` for one awaiting
+    staff approval)."""
 
     class Meta:
         model = "buyers.Buyer"
 
     user = factory.SubFactory(VerifiedUserFactory)
     organisation = factory.SubFactory(BuyerOrganisationFactory)
+    status = "active"
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):
