@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "buyers",
     "enterprises",
     "directory",
+    "privacy",
     "csp",
 ]
 

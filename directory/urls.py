@@ -13,6 +13,7 @@ urlpatterns = [
     path("accessibilite/", views.accessibility, name="accessibility"),
     path("admin/", admin.site.urls),
     path("comptes/", include("allauth.urls")),
+    path("compte/", include("privacy.urls")),
     path("entreprises/", include("enterprises.urls")),
     path("", include("suppliers.urls")),
     path("api/", include("suppliers.api_urls")),

@@ -1,6 +1,8 @@
 """What the platform serves around the pages: the Content-Security-Policy, the admin's accessibility, the favicon
 and the pages a person opens from their account."""
 
+from pathlib import Path
+
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
@@ -122,3 +124,46 @@ def test_admin_review_pages_reflow_at_200_percent_zoom(page, log_in, curation):
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
         assert overflow <= 0, f"the {name} scrolls sideways by {overflow} px at 200 % zoom"
+
+
+# --- The account page: download and delete, in both languages ---
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_account_page_is_accessible(page, use_language, log_in, assert_accessible, enterprise_user, language):
+    use_language(language)
+    log_in(enterprise_user)
+    open_page(page, reverse("privacy:account"))
+    assert page.locator("h1").count() == 1
+    assert page.locator(f"a[href='{reverse('privacy:account_data_json')}']").count() == 1
+    assert_accessible(page)
+    # A wrong password keeps the account and points at the field, still accessible.
+    page.locator("input[name=password]").fill("pas-le-bon")
+    page.locator("form[action$='/supprimer/'] button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator("input[name=password][aria-invalid=true]").count() == 1
+    assert_accessible(page)
+
+
+def test_a_person_downloads_their_data_from_the_account_page(page, log_in, enterprise_user):
+    log_in(enterprise_user)
+    open_page(page, reverse("privacy:account"))
+    with page.expect_download() as download_info:
+        page.locator(f"a[href='{reverse('privacy:account_data_csv')}']").click()
+    download = download_info.value
+    assert download.suggested_filename.startswith("mes-donnees-") and download.suggested_filename.endswith(
+        ".csv"
+    )
+    assert enterprise_user.email in Path(download.path()).read_text(encoding="utf-8-sig")
+
+
+@pytest.mark.parametrize("width", [320, 640])
+def test_privacy_and_account_pages_fit_narrow_screens(page, log_in, enterprise_user, width):
+    log_in(enterprise_user)
+    page.set_viewport_size({"width": width, "height": 800})
+    for path in [reverse("privacy"), reverse("privacy:account")]:
+        open_page(page, path)
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{path} scrolls sideways by {overflow} px at {width} px"
