@@ -47,6 +47,24 @@ def check_published_contacts(app_configs, **kwargs):
     return errors
 
 
+@register(Tags.security, deploy=True)
+def check_site_url_is_served(app_configs, **kwargs):
+    """Links in emails lead to SITE_URL: Django must answer for its host."""
+    from urllib.parse import urlsplit
+
+    from django.http.request import validate_host
+
+    host = urlsplit(settings.SITE_URL).hostname or ""
+    if settings.DEBUG or validate_host(host, settings.ALLOWED_HOSTS):
+        return []
+    return [
+        Error(
+            f"SITE_URL's host {host!r} is not in DJANGO_ALLOWED_HOSTS: the links in emails would be refused.",
+            id="directory.E004",
+        )
+    ]
+
+
 def assert_ready_to_serve() -> None:
     """Called by wsgi.py: a production web process without its static files stops at once, saying why."""
     errors = static_manifest_errors()

@@ -67,6 +67,12 @@ def test_check_deploy_requires_a_named_privacy_officer(production_env):
     assert result.returncode != 0 and "directory.E002" in result.stderr
 
 
+def test_check_deploy_requires_the_site_address_to_be_served(production_env):
+    production_env["SITE_URL"] = "https://ailleurs.example.gouv.qc.ca"
+    result = run_python(["manage.py", "check", "--deploy"], production_env)
+    assert result.returncode != 0 and "directory.E004" in result.stderr
+
+
 def test_production_cookies_are_secure_and_https_is_enforced(production_env):
     code = (
         "import django; django.setup(); from django.conf import settings as s; "
