@@ -154,7 +154,7 @@ def test_purges_are_declared_as_periodic_tasks():
     } <= periodic
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_worker_runs_the_login_records_purge(monkeypatch):
     from django.db import connection
     from procrastinate.contrib.django import app
