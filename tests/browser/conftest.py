@@ -103,7 +103,9 @@ def browser_context_args(browser_context_args):
 
 
 # Every page runs under the site's Content-Security-Policy: the browser reports each resource, inline script or
-# inline style it refuses both as a `securitypolicyviolation` event and as a console error.
+# inline style it refuses both as a `securitypolicyviolation` event and as a console error. In tests, give
+# page.wait_for_function a function ("() => …"): Playwright runs a bare expression through eval, which the policy
+# refuses.
 CSP_LISTENER = """document.addEventListener("securitypolicyviolation", (event) => console.error(
     `CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || "inline code"} on ${location.href}`
     + (event.sourceFile ? ` (from ${event.sourceFile}:${event.lineNumber})` : "")));"""

@@ -27,7 +27,7 @@ def choose_language(page, language):
         return
     before = page.url
     page.get_by_role("button", name=LANGUAGE_BUTTON[language]).click()
-    page.wait_for_function(f"document.documentElement.lang === '{language}'")
+    page.wait_for_function(f"() => document.documentElement.lang === '{language}'")
     assert page.url == before, "the language switch keeps the user on the same page"
 
 
