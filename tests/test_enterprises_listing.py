@@ -489,14 +489,14 @@ def test_logo_change_on_a_published_listing_waits_for_approval(member_client, pu
 
 
 def test_dashboard_lists_own_listings_with_status_members_and_last_verification(
-    member_client, member, published, django_assert_max_num_queries
+    member_client, member, published, assert_snapshot_queries
 ):
     colleague = VerifiedUserFactory(email="collegue@coop.example")
     MembershipFactory(user=colleague, supplier=published, role="editor")
     for _ in range(3):
         MembershipFactory(user=member)
     services.revision_submit(supplier=published, user=member, data=_data(neq=published.neq, name="Changé"))
-    with django_assert_max_num_queries(14):
+    with assert_snapshot_queries():
         response = member_client.get(reverse("enterprises:dashboard"))
     assertContains(response, "Récupération Solidaire")
     assertContains(response, "collegue@coop.example")
