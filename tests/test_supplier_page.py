@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
+from enterprises.models import AccreditationClaim
 from suppliers.models import Accreditation, CoopType, LegalForm, Region, Status, Supplier
 from tests.factories import OfferingFactory, SupplierFactory
 from tests.sql_snapshots import captured_statements
@@ -74,9 +75,14 @@ def test_supplier_serving_all_of_quebec_says_so(client, db):
 
 
 def test_only_verified_accreditations_are_shown(client, db):
-    supplier = SupplierFactory(accreditations=[])
+    # The enterprise claims both accreditations; staff verified only one.
+    supplier = SupplierFactory(accreditations=[Accreditation.ADAPTED])
+    AccreditationClaim.objects.create(
+        supplier=supplier, accreditations=[Accreditation.ADAPTED, Accreditation.INTEGRATION]
+    )
     response = client.get(supplier.get_absolute_url())
-    assertNotContains(response, "Entreprise adaptée")
+    assertContains(response, "Entreprise adaptée")
+    assertNotContains(response, "Entreprise d&#x27;insertion")
     assertNotContains(response, "Entreprise d'insertion")
 
 
