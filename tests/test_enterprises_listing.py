@@ -488,6 +488,41 @@ def test_logo_change_on_a_published_listing_waits_for_approval(member_client, pu
         assert stored.format == "PNG"
 
 
+def test_refusing_a_change_deletes_its_pending_logo(
+    member_client, published, curator, media_root, django_capture_on_commit_callbacks
+):
+    member_client.post(
+        reverse("enterprises:listing_edit", args=[published.pk]),
+        edit_post(published, logo=image_upload("nouveau.webp", "WEBP")),
+    )
+    revision = Revision.objects.get(supplier=published)
+    pending_logo = media_root / revision.data["logo"]
+    assert pending_logo.is_file()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.revision_refuse(revision=revision, by=curator, reason="Logo illisible.")
+    assert not pending_logo.exists()
+    published.refresh_from_db()
+    assert not published.logo
+
+
+def test_refusing_a_change_keeps_the_public_logo(
+    member_client, member, published, curator, media_root, django_capture_on_commit_callbacks
+):
+    url = reverse("enterprises:listing_edit", args=[published.pk])
+    member_client.post(url, edit_post(published, logo=image_upload()))
+    services.revision_approve(revision=Revision.objects.get(), by=curator, verified_accreditations=[])
+    published.refresh_from_db()
+    public_logo = media_root / published.logo.name
+    assert public_logo.is_file()
+    # A change without a new logo carries the public logo's name: refusing it must not delete that file.
+    member_client.post(url, edit_post(published, description_fr="Autre description."))
+    revision = Revision.objects.get(status=DecisionStatus.PENDING)
+    assert revision.data["logo"] == published.logo.name
+    with django_capture_on_commit_callbacks(execute=True):
+        services.revision_refuse(revision=revision, by=curator, reason="Non.")
+    assert public_logo.is_file()
+
+
 def test_dashboard_lists_own_listings_with_status_members_and_last_verification(
     member_client, member, published, assert_snapshot_queries
 ):
