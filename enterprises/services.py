@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from directory.site import absolute_url, sender
 from suppliers.models import (
     Accreditation,
     Category,
@@ -124,8 +125,7 @@ def _apply_listing_data(supplier: Supplier, data: dict, *, logo_content: bytes |
 # --- Email ---
 
 
-def _absolute(url: str) -> str:
-    return settings.SITE_URL.rstrip("/") + url
+_absolute = absolute_url
 
 
 def _send(template: str, *, to: list[str], context: dict) -> None:
@@ -136,8 +136,8 @@ def _send(template: str, *, to: list[str], context: dict) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         subject = render_to_string(f"enterprises/email/{template}_subject.txt", context)
         body = render_to_string(f"enterprises/email/{template}_message.txt", context)
-    subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
-    send_mail(subject, body, None, sorted(set(to)))
+        from_email = sender()
+    send_mail(" ".join(subject.split()), body, from_email, sorted(set(to)))
 
 
 def review_recipients() -> list[str]:

@@ -27,7 +27,7 @@ def choose_language(page, language):
         return
     before = page.url
     page.get_by_role("button", name=LANGUAGE_BUTTON[language]).click()
-    page.wait_for_function(f"document.documentElement.lang === '{language}'")
+    page.wait_for_function(f"() => document.documentElement.lang === '{language}'")
     assert page.url == before, "the language switch keeps the user on the same page"
 
 
@@ -169,13 +169,6 @@ def test_staff_reviews_a_submitted_listing_and_publishes_it(page, log_in, curato
     assert page.locator("h1").inner_text() == "Recyclage solidaire de l'Estrie"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="The Django admin pages fail axe-core (issue 14, item 12: link-in-text-block in the breadcrumbs, "
-    "target-size of the filter links, aria-prohibited-attr on the change form). The platform helper owns admin "
-    "accessibility; when every page passes, this test passes and the mark must go.",
-)
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_staff_journey_pages_are_accessible(
     page, log_in, assert_accessible, curator, enterprise_user, language

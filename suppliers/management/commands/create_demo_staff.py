@@ -3,6 +3,9 @@ import os
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
+from django.urls import reverse
+
+from directory.site import absolute_url
 
 DEMO_EMAIL = "curatrice@demo.quebec"
 
@@ -28,7 +31,7 @@ class Command(BaseCommand):
         line = "=" * 64
         self.stdout.write(
             f"\n{line}\n Compte de démonstration (groupe Curators)\n"
-            f"   Administration : http://127.0.0.1:8000/admin/\n"
+            f"   Administration : {absolute_url(reverse('admin:index'))}\n"
             f"   Courriel       : {DEMO_EMAIL}\n"
             f"   Mot de passe   : {password}\n{line}\n"
         )
