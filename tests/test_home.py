@@ -1,18 +1,10 @@
 import re
 
-import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from pytest_django.asserts import assertContains
 
 from suppliers.models import Status
 from tests.factories import SupplierFactory
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    """Facet counts are cached under a catalogue version; each test starts cold."""
-    cache.clear()
 
 
 def region_count(html, code):
