@@ -1,270 +1,222 @@
 """Work on the enterprise side that spans several models and tells people by email.
 
-A listing's content moves around as a plain dict (see ``listing_snapshot``): scalar fields by name, the
-head-office region and the regions served by code, categories by code, offerings as a list of dicts, the
-claimed accreditations, and the logo's storage name. The form produces it, a Revision stores it, and
-``revision_approve`` applies it.
+Listings: a member creates a draft and edits it directly, submits it, and changes a public listing through a
+revision that staff approve or refuse (``listing_edit_mode`` says which). Every edit carries a token of what the
+person saw; a listing changed since then is an ``EditConflict`` shown to them, never a silent overwrite. A revision
+applies only what its author changed (``merge_changes``), so staff's later corrections stay.
 """
 
-import secrets
-
 from allauth.account.models import EmailAddress
-from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from suppliers.models import (
-    Accreditation,
-    Category,
-    CoopType,
-    EmployeesBand,
-    LegalForm,
-    Offering,
-    OfferingKind,
-    Region,
-    Status,
-    Supplier,
+from suppliers.logos import (
+    delete_logo_file_on_commit,
+    is_pending_logo,
+    store_pending_logo,
+    stored_logo,
 )
+from suppliers.models import Accreditation, Status, Supplier
 
+from .listing_data import (
+    FIELD_GROUPS,
+    EditConflict,
+    FieldDisplay,
+    apply_listing_data,
+    changed_groups,
+    edit_token,
+    listing_snapshot,
+    merge_changes,
+    read_edit_token,
+)
 from .models import (
-    AccreditationClaim,
+    NEQ_UNAVAILABLE,
     ClaimRequest,
     DecisionStatus,
+    EditMode,
     Invitation,
     Membership,
     MembershipRole,
     Revision,
+    listing_edit_mode,
 )
-
-CURATORS_GROUP = "Curators"
-SCALAR_FIELDS = [
-    "name",
-    "neq",
-    "legal_form",
-    "coop_type",
-    "description_fr",
-    "description_en",
-    "website",
-    "email",
-    "phone",
-    "address",
-    "city",
-    "postal_code",
-    "employees_band",
-    "serves_all_quebec",
-]
-OFFERING_FIELDS = ["kind", "title", "description", "category"]
-# Where a proposed logo waits for review; approval copies it to the listing.
-PENDING_LOGO_DIR = "logos/revisions"
-
-
-# --- The listing as data ---
-
-
-def listing_snapshot(supplier: Supplier) -> dict:
-    """The listing's current content in the shape forms produce and revisions store."""
-    data = {field: getattr(supplier, field) for field in SCALAR_FIELDS}
-    data["head_office_region"] = supplier.head_office_region_id
-    data["regions_served"] = sorted(region.code for region in supplier.regions_served.all())
-    data["categories"] = sorted(category.code for category in supplier.categories.all())
-    data["offerings"] = [
-        {"kind": o.kind, "title": o.title, "description": o.description, "category": o.category_id}
-        for o in supplier.offerings.order_by("position", "id")
-    ]
-    claim = AccreditationClaim.objects.filter(supplier=supplier).first()
-    data["claimed_accreditations"] = (
-        sorted(claim.accreditations) if claim else sorted(supplier.accreditations)
-    )
-    data["logo"] = supplier.logo.name or ""
-    return data
-
-
-def _apply_listing_data(supplier: Supplier, data: dict, *, logo_content: bytes | None = None) -> None:
-    """Write the listing data to the supplier, its offerings, categories and claimed accreditations.
-
-    The caller sets ``_history_user`` / ``_change_reason`` and any other field on ``supplier`` beforehand.
-    """
-    for field in SCALAR_FIELDS:
-        setattr(supplier, field, data[field])
-    supplier.head_office_region_id = data["head_office_region"]
-    if logo_content is not None:
-        supplier.logo.save(f"{supplier.neq}.png", ContentFile(logo_content), save=False)
-    supplier.save()
-    supplier.regions_served.set([] if data["serves_all_quebec"] else data["regions_served"])
-    supplier.categories.set(data["categories"])
-    current = [
-        {"kind": o.kind, "title": o.title, "description": o.description, "category": o.category_id}
-        for o in supplier.offerings.order_by("position", "id")
-    ]
-    if current != data["offerings"]:
-        supplier.offerings.all().delete()
-        for position, offering in enumerate(data["offerings"]):
-            Offering.objects.create(
-                supplier=supplier,
-                position=position,
-                kind=offering["kind"],
-                title=offering["title"],
-                description=offering["description"],
-                category_id=offering["category"],
-            )
-    AccreditationClaim.objects.update_or_create(
-        supplier=supplier, defaults={"accreditations": sorted(data["claimed_accreditations"])}
-    )
-    Supplier.objects.filter(pk=supplier.pk).refresh_search_text()
-
-
-# --- Email ---
-
-
-def _absolute(url: str) -> str:
-    return settings.SITE_URL.rstrip("/") + url
-
-
-def _send(template: str, *, to: list[str], context: dict) -> None:
-    if not to:
-        return
-    context = {"site_url": settings.SITE_URL, **context}
-    # The administration writes to enterprises in French, whatever language the staff member browses in.
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string(f"enterprises/email/{template}_subject.txt", context)
-        body = render_to_string(f"enterprises/email/{template}_message.txt", context)
-    subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
-    send_mail(subject, body, None, sorted(set(to)))
-
-
-def review_recipients() -> list[str]:
-    """Staff told when something awaits review: the configured addresses, else active curators."""
-    if settings.REVIEW_NOTIFICATION_EMAILS:
-        return list(settings.REVIEW_NOTIFICATION_EMAILS)
-    users = get_user_model().objects.filter(is_active=True, is_staff=True, groups__name=CURATORS_GROUP)
-    return sorted(set(users.exclude(email="").values_list("email", flat=True)))
-
-
-def member_emails(supplier: Supplier) -> list[str]:
-    return list(
-        Membership.objects.filter(supplier=supplier, user__is_active=True).values_list(
-            "user__email", flat=True
-        )
-    )
-
-
-def _notify_staff(template: str, **context) -> None:
-    transaction.on_commit(lambda: _send(template, to=review_recipients(), context=context))
-
-
-def _notify(template: str, *, to: list[str], **context) -> None:
-    transaction.on_commit(lambda: _send(template, to=to, context=context))
+from .notifications import absolute, admin_url, dashboard_url, member_emails, notify, notify_staff
 
 
 def email_is_verified(user) -> bool:
     return EmailAddress.objects.filter(user=user, verified=True).exists()
 
 
-# --- Listings ---
+def _require_verified_email(user, message):
+    if not email_is_verified(user):
+        raise PermissionDenied(message)
 
 
 class ListingNotEditable(ValidationError):
     pass
 
 
-def _store_pending_logo(supplier: Supplier, content: bytes) -> str:
-    name = f"{PENDING_LOGO_DIR}/{supplier.neq}-{secrets.token_hex(8)}.png"
-    return default_storage.save(name, ContentFile(content))
+def _locked(supplier: Supplier) -> Supplier:
+    return Supplier.objects.select_for_update().get(pk=supplier.pk)
 
 
-def listing_create(*, user, data: dict, logo: bytes | None = None) -> Supplier:
-    """A member creates a new listing as a draft; they become its first member (responsable)."""
-    with transaction.atomic():
-        supplier = Supplier(status=Status.DRAFT)
-        supplier._history_user = user
-        supplier._change_reason = _("Fiche créée par l'entreprise")
-        _apply_listing_data(supplier, data, logo_content=logo)
-        Membership.objects.create(user=user, supplier=supplier, role=MembershipRole.OWNER)
+def _require_edit_mode(supplier: Supplier, mode: EditMode) -> None:
+    if listing_edit_mode(supplier) != mode:
+        raise ListingNotEditable(
+            _("Cette fiche ne peut pas être modifiée ainsi pour l'instant."), code="edit_mode"
+        )
+
+
+# --- What a member edits ---
+
+
+def _pending_change(supplier: Supplier) -> Revision | None:
+    return supplier.revisions.pending().filter(is_new_listing=False).first()
+
+
+def _proposed(published: dict, pending: Revision | None) -> dict:
+    """The public listing with the member's pending change on it: what the edit form shows."""
+    if pending is None:
+        return published
+    return merge_changes(published, pending.base or published, pending.data)
+
+
+def listing_edit_start(supplier: Supplier) -> tuple[dict, str]:
+    """The content an edit form starts from, and the token to send back with it."""
+    published = listing_snapshot(supplier)
+    start = published
+    if listing_edit_mode(supplier) == EditMode.REVISION:
+        start = _proposed(published, _pending_change(supplier))
+    return start, edit_token(supplier=supplier, base=published, start=start)
+
+
+def _check_unchanged_since(
+    supplier: Supplier, token: str, *, published: dict, now: dict, typed: dict
+) -> None:
+    """Raise ``EditConflict`` if what the person edits changed since their form opened (another member, staff, an
+    import): they see what changed, keep what they typed, and may send it again."""
+    seen = read_edit_token(token, supplier=supplier)
+    if seen is not None and seen["start"] == now:
+        return
+    before = seen["start"] if seen is not None else now
+    theirs = changed_groups(before, now) if seen is not None else []
+    mine = changed_groups(before, typed)
+    changes = FieldDisplay().rows(theirs, now)
+    both = {name for group in theirs if group in mine for name in group}
+    for row in changes:
+        row["both"] = row["name"] in both
+    raise EditConflict(
+        changes=changes,
+        merged=merge_changes(now, before, typed),
+        token=edit_token(supplier=supplier, base=published, start=now),
+    )
+
+
+def _neq_taken(error: IntegrityError) -> bool:
+    return "neq" in (getattr(getattr(error.__cause__, "diag", None), "constraint_name", "") or "")
+
+
+def listing_create(*, user, data: dict, logo=None) -> Supplier:
+    """A member creates a new listing as a draft; they become its first owner (responsable).
+
+    Two people creating the same NEQ at once: the database's unique NEQ refuses the second, as the form would.
+    """
+    try:
+        with transaction.atomic():
+            supplier = Supplier(status=Status.DRAFT)
+            supplier._history_user = user
+            supplier._change_reason = _("Fiche créée par l'entreprise")
+            apply_listing_data(supplier, data, logo=logo)
+            Membership.objects.create(user=user, supplier=supplier, role=MembershipRole.OWNER)
+    except IntegrityError as error:
+        if not _neq_taken(error):
+            raise
+        raise ValidationError({"neq": ValidationError(NEQ_UNAVAILABLE, code="neq_unavailable")}) from error
     return supplier
 
 
-def listing_update_draft(*, supplier: Supplier, user, data: dict, logo: bytes | None = None) -> Supplier:
+def listing_update_draft(*, supplier: Supplier, user, data: dict, token: str, logo=None) -> Supplier:
     """A draft is not public, so its member edits it directly."""
     with transaction.atomic():
-        supplier = Supplier.objects.select_for_update().get(pk=supplier.pk)
-        if supplier.status != Status.DRAFT:
-            raise ListingNotEditable(_("Seul un brouillon peut être modifié directement."), code="not_draft")
+        supplier = _locked(supplier)
+        _require_edit_mode(supplier, EditMode.DIRECT)
+        current = listing_snapshot(supplier)
+        _check_unchanged_since(
+            supplier, token, published=current, now=current, typed={**data, "logo": current["logo"]}
+        )
         supplier._history_user = user
         supplier._change_reason = _("Brouillon modifié par l'entreprise")
-        _apply_listing_data(supplier, data, logo_content=logo)
+        apply_listing_data(supplier, data, logo=logo)
     return supplier
 
 
 def listing_submit(*, supplier: Supplier, user) -> Revision:
     """Send a draft for review: staff see it in the review queue and publish it by approving."""
-    if not email_is_verified(user):
-        raise PermissionDenied(_("Confirmez votre adresse courriel avant de soumettre une fiche."))
+    _require_verified_email(user, _("Confirmez votre adresse courriel avant de soumettre une fiche."))
     with transaction.atomic():
-        supplier = Supplier.objects.select_for_update().get(pk=supplier.pk)
-        if supplier.status != Status.DRAFT:
+        supplier = _locked(supplier)
+        if listing_edit_mode(supplier) != EditMode.DIRECT:
             raise ListingNotEditable(_("Cette fiche n'est pas un brouillon : elle ne peut pas être soumise."))
         if not supplier.offerings.exists():
             raise ValidationError(
                 _("Décrivez au moins une offre avant de soumettre la fiche."), code="no_offering"
             )
+        snapshot = listing_snapshot(supplier)
         revision = Revision.objects.create(
-            supplier=supplier, is_new_listing=True, data=listing_snapshot(supplier), submitted_by=user
+            supplier=supplier, is_new_listing=True, data=snapshot, base=snapshot, submitted_by=user
         )
         supplier.submit_for_review(by=user)
-        _notify_staff("review_waiting", revision=revision, supplier=supplier, url=_admin_url(revision))
+        notify_staff("review_waiting", revision=revision, supplier=supplier, url=admin_url(revision))
     return revision
 
 
-def revision_submit(*, supplier: Supplier, user, data: dict, logo: bytes | None = None) -> Revision:
+def _rebased(published: dict, pending: Revision | None) -> dict:
+    """The base of a new version of a pending change: what it already proposed keeps the base it was proposed
+    against (so a staff change since is still a conflict); the rest is the listing as it is now."""
+    if pending is None:
+        return published
+    old_base = pending.base or published
+    base = dict(published)
+    for group in changed_groups(old_base, pending.data):
+        base.update({field: old_base[field] for field in group})
+    return base
+
+
+def revision_submit(*, supplier: Supplier, user, data: dict, token: str, logo=None) -> Revision:
     """A change to a public listing waits as the listing's one pending revision; the row is untouched."""
-    if not email_is_verified(user):
-        raise PermissionDenied(_("Confirmez votre adresse courriel avant de soumettre une modification."))
+    _require_verified_email(user, _("Confirmez votre adresse courriel avant de soumettre une modification."))
     with transaction.atomic():
-        supplier = Supplier.objects.select_for_update().get(pk=supplier.pk)
-        if supplier.status not in {Status.PUBLISHED, Status.SUSPENDED}:
-            raise ListingNotEditable(
-                _("Cette fiche ne peut pas être modifiée pour l'instant."), code="not_public"
-            )
-        pending = supplier.revisions.pending().filter(is_new_listing=False).first()
-        data = dict(data)
-        if logo is not None:
-            data["logo"] = _store_pending_logo(supplier, logo)
-        else:
-            data["logo"] = pending.data.get("logo", "") if pending else (supplier.logo.name or "")
-        current = listing_snapshot(supplier)
-        if pending is None and data == current:
+        supplier = _locked(supplier)
+        _require_edit_mode(supplier, EditMode.REVISION)
+        published = listing_snapshot(supplier)
+        pending = _pending_change(supplier)
+        now = _proposed(published, pending)
+        _check_unchanged_since(
+            supplier, token, published=published, now=now, typed={**data, "logo": now["logo"]}
+        )
+        proposed = {
+            **data,
+            "logo": store_pending_logo(owner=supplier.neq, logo=logo) if logo else now["logo"],
+        }
+        base = _rebased(published, pending)
+        if not changed_groups(base, proposed):
             raise ValidationError(
                 _("Aucune modification : la fiche publiée est déjà à jour."), code="no_change"
             )
-        if pending is not None:
-            pending.data = data
-            pending.submitted_by = user
-            pending.submitted_at = timezone.now()
-            pending.save(update_fields=["data", "submitted_by", "submitted_at"])
-            return pending
-        revision = Revision.objects.create(supplier=supplier, data=data, submitted_by=user)
-        _notify_staff("review_waiting", revision=revision, supplier=supplier, url=_admin_url(revision))
-    return revision
-
-
-def _admin_url(obj) -> str:
-    return _absolute(reverse(f"admin:enterprises_{obj._meta.model_name}_change", args=[obj.pk]))
-
-
-def _decide(obj, *, status, by, reason):
-    obj.status = status
-    obj.decided_by = by
-    obj.decided_at = timezone.now()
-    obj.reason = reason
-    obj.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+        if pending is None:
+            revision = Revision.objects.create(supplier=supplier, data=proposed, base=base, submitted_by=user)
+            notify_staff("review_waiting", revision=revision, supplier=supplier, url=admin_url(revision))
+            return revision
+        replaced_logo = pending.data.get("logo", "")
+        pending.data, pending.base = proposed, base
+        pending.submitted_by, pending.submitted_at = user, timezone.now()
+        pending.save(update_fields=["data", "base", "submitted_by", "submitted_at"])
+        if is_pending_logo(replaced_logo) and replaced_logo != proposed["logo"]:
+            delete_logo_file_on_commit(replaced_logo)
+    return pending
 
 
 def _locked_pending(model, pk):
@@ -274,23 +226,26 @@ def _locked_pending(model, pk):
     return obj
 
 
-def revision_approve(*, revision: Revision, by, verified_accreditations, reason: str = "") -> Revision:
-    """Apply the proposed content in one transaction, recorded in the history under the staff member's name.
+def _drop_pending_logo(revision: Revision) -> None:
+    if is_pending_logo(revision.data.get("logo", "")):
+        delete_logo_file_on_commit(revision.data["logo"])
 
-    ``verified_accreditations`` are those staff have checked; they become the listing's public accreditations.
-    Approving a new listing publishes it.
+
+def revision_approve(*, revision: Revision, by, verified_accreditations, reason: str = "") -> Revision:
+    """Apply what the member changed, in one transaction, recorded in the history under the staff member's name.
+
+    Fields staff changed since the revision was made and the member did not are kept. ``verified_accreditations``
+    are those staff have checked; they become the listing's public accreditations. Approving a new listing
+    publishes it.
     """
-    unknown = set(verified_accreditations) - set(Accreditation.values)
-    if unknown:
+    if set(verified_accreditations) - set(Accreditation.values):
         raise ValidationError(_("Accréditation inconnue."), code="unknown_accreditation")
     with transaction.atomic():
         revision = _locked_pending(Revision, revision.pk)
         supplier = Supplier.objects.select_for_update().get(pk=revision.supplier_id)
-        data = revision.data
-        logo_content = None
-        if data.get("logo") and data["logo"] != supplier.logo.name:
-            with default_storage.open(data["logo"], "rb") as pending_logo:
-                logo_content = pending_logo.read()
+        current = listing_snapshot(supplier)
+        merged = merge_changes(current, revision.base or current, revision.data)
+        logo = stored_logo(merged["logo"]) if merged["logo"] and merged["logo"] != current["logo"] else None
         supplier.accreditations = sorted(set(verified_accreditations))
         supplier.last_verified_at = timezone.now()
         supplier.last_verified_by = by
@@ -298,125 +253,188 @@ def revision_approve(*, revision: Revision, by, verified_accreditations, reason:
         supplier._change_reason = reason or (
             _("Nouvelle fiche approuvée") if revision.is_new_listing else _("Modification approuvée")
         )
-        _apply_listing_data(supplier, data, logo_content=logo_content)
+        apply_listing_data(supplier, merged, logo=logo)
+        _drop_pending_logo(revision)
         if revision.is_new_listing and supplier.status == Status.PENDING:
             supplier.publish(by=by, reason=reason)
-        _decide(revision, status=DecisionStatus.APPROVED, by=by, reason=reason)
-        _notify(
+        revision.decide(DecisionStatus.APPROVED, by=by, reason=reason)
+        notify(
             "revision_approved",
             to=member_emails(supplier),
             revision=revision,
             supplier=supplier,
-            url=_absolute(reverse("enterprises:dashboard")),
-            public_url=_absolute(supplier.get_absolute_url()),
+            url=dashboard_url(),
+            public_url=absolute(supplier.get_absolute_url()),
         )
     return revision
 
 
 def revision_refuse(*, revision: Revision, by, reason: str) -> Revision:
     """Refuse with a reason: the public listing is untouched; a refused new listing goes back to draft."""
-    if not (reason or "").strip():
-        raise ValidationError(
-            _("Indiquez le motif du refus : il sera transmis à l'entreprise."), code="reason"
-        )
     with transaction.atomic():
         revision = _locked_pending(Revision, revision.pk)
         supplier = Supplier.objects.select_for_update().get(pk=revision.supplier_id)
+        revision.decide(DecisionStatus.REFUSED, by=by, reason=reason)
         if revision.is_new_listing and supplier.status == Status.PENDING:
             supplier.change_status(Status.DRAFT, by=by, reason=reason)
-        _decide(revision, status=DecisionStatus.REFUSED, by=by, reason=reason)
-        pending_logo = revision.data.get("logo", "")
-        if pending_logo.startswith(PENDING_LOGO_DIR + "/"):
-            transaction.on_commit(lambda: default_storage.delete(pending_logo))
-        _notify(
+        _drop_pending_logo(revision)
+        notify(
             "revision_refused",
             to=member_emails(supplier),
             revision=revision,
             supplier=supplier,
-            url=_absolute(reverse("enterprises:dashboard")),
+            url=dashboard_url(),
         )
     return revision
+
+
+def revision_withdraw(*, revision: Revision, user) -> Revision:
+    """A member takes back what they sent: a new listing becomes a draft again, a change to a public listing is
+    dropped (the public version never changed)."""
+    with transaction.atomic():
+        revision = _locked_pending(Revision, revision.pk)
+        supplier = Supplier.objects.select_for_update().get(pk=revision.supplier_id)
+        if not Membership.objects.filter(user=user, supplier=supplier).exists():
+            raise PermissionDenied
+        revision.decide(DecisionStatus.WITHDRAWN, by=user)
+        if revision.is_new_listing and supplier.status == Status.PENDING:
+            supplier.change_status(Status.DRAFT, by=user)
+        _drop_pending_logo(revision)
+    return revision
+
+
+def review_rows(revision: Revision) -> list[dict]:
+    """The staff review page, field by field: the public value, the value approving gives, whether the member
+    changed it, and whether staff changed it too since the revision was made (a conflict, with the value then)."""
+    current = listing_snapshot(revision.supplier)
+    base = revision.base or current
+    merged = merge_changes(current, base, revision.data)
+    member_changed = {name for group in changed_groups(base, revision.data) for name in group}
+    display = FieldDisplay()
+    rows = []
+    for group in FIELD_GROUPS:
+        for name in group:
+            changed = name in member_changed
+            rows.append(
+                {
+                    "label": display.label(name),
+                    "kind": display.kind(name, display.value(name, merged.get(name))),
+                    "current": display.value(name, current.get(name)),
+                    "proposed": display.value(name, merged.get(name)),
+                    "changed": changed and current.get(name) != merged.get(name),
+                    "conflict": changed and current.get(name) != base.get(name),
+                    "base": display.value(name, base.get(name)),
+                }
+            )
+    return rows
 
 
 # --- Claims ---
 
 
-def claim_request(*, user, supplier: Supplier, message: str = "") -> ClaimRequest:
-    """Ask staff for the right to manage a listing that exists already."""
-    if not email_is_verified(user):
-        raise PermissionDenied(_("Confirmez votre adresse courriel avant de réclamer une fiche."))
-    if Membership.objects.filter(user=user, supplier=supplier).exists():
+def claimable_listing(neq: str) -> Supplier | None:
+    """The listing a claim on this NEQ can be granted on: archived listings cannot be claimed."""
+    return Supplier.objects.exclude(status=Status.ARCHIVED).filter(neq=neq).first()
+
+
+def claim_request(*, user, neq: str, message: str = "") -> ClaimRequest:
+    """Ask staff for the right to manage the listing of an NEQ. The person learns nothing of a listing that is
+    not public: whether one exists, staff check."""
+    _require_verified_email(user, _("Confirmez votre adresse courriel avant de réclamer une fiche."))
+    supplier = claimable_listing(neq)
+    if supplier is not None and Membership.objects.filter(user=user, supplier=supplier).exists():
         raise ValidationError(_("Vous êtes déjà membre de cette fiche."), code="already_member")
     try:
         with transaction.atomic():
-            claim = ClaimRequest.objects.create(user=user, supplier=supplier, message=message)
+            claim = ClaimRequest.objects.create(user=user, neq=neq, supplier=supplier, message=message)
     except IntegrityError as error:
         raise ValidationError(
             _(
-                "Vous avez déjà une demande en attente pour cette fiche : "
-                "le personnel du ministère la traitera."
+                "Vous avez déjà une demande en attente pour cette fiche : le personnel du ministère la traitera."
             ),
             code="claim_pending",
         ) from error
-    _notify_staff("claim_waiting", claim=claim, supplier=supplier, url=_admin_url(claim))
+    notify_staff("claim_waiting", claim=claim, supplier=supplier, url=admin_url(claim))
     return claim
 
 
-def claim_approve(*, claim: ClaimRequest, by, reason: str = "") -> ClaimRequest:
+def claim_approve(
+    *, claim: ClaimRequest, by, reason: str = "", remove_other_members: bool = False
+) -> ClaimRequest:
+    """Give the claimant the listing (as its owner if it has none). ``remove_other_members`` resolves a squatted
+    NEQ: whoever held the listing loses it, and the claimant becomes its owner."""
     with transaction.atomic():
         claim = _locked_pending(ClaimRequest, claim.pk)
-        has_members = Membership.objects.filter(supplier_id=claim.supplier_id).exists()
-        Membership.objects.get_or_create(
-            user_id=claim.user_id,
-            supplier_id=claim.supplier_id,
-            defaults={"role": MembershipRole.EDITOR if has_members else MembershipRole.OWNER},
+        if claim.supplier_id is None:
+            raise ValidationError(
+                _(
+                    "Aucune fiche ne peut être accordée pour ce NEQ : refusez la demande en indiquant pourquoi."
+                ),
+                code="no_listing",
+            )
+        supplier = Supplier.objects.select_for_update().get(pk=claim.supplier_id)
+        if supplier.status == Status.ARCHIVED:
+            raise ValidationError(_("Une fiche archivée ne peut pas être réclamée."), code="archived")
+        members = Membership.objects.filter(supplier=supplier)
+        if remove_other_members:
+            members.exclude(user_id=claim.user_id).delete()
+        role = MembershipRole.EDITOR if members.owners().exists() else MembershipRole.OWNER
+        membership, created = Membership.objects.get_or_create(
+            user_id=claim.user_id, supplier=supplier, defaults={"role": role}
         )
-        _decide(claim, status=DecisionStatus.APPROVED, by=by, reason=reason)
-        _notify(
-            "claim_approved",
-            to=[claim.user.email],
-            claim=claim,
-            supplier=claim.supplier,
-            url=_absolute(reverse("enterprises:dashboard")),
-        )
+        if not created and role == MembershipRole.OWNER:
+            membership.role = role
+            membership.save(update_fields=["role"])
+        claim.decide(DecisionStatus.APPROVED, by=by, reason=reason)
+        notify("claim_approved", to=[claim.user.email], claim=claim, supplier=supplier, url=dashboard_url())
     return claim
 
 
 def claim_refuse(*, claim: ClaimRequest, by, reason: str) -> ClaimRequest:
-    if not (reason or "").strip():
-        raise ValidationError(_("Indiquez le motif du refus : il sera transmis au demandeur."), code="reason")
     with transaction.atomic():
         claim = _locked_pending(ClaimRequest, claim.pk)
-        _decide(claim, status=DecisionStatus.REFUSED, by=by, reason=reason)
-        _notify(
+        claim.decide(DecisionStatus.REFUSED, by=by, reason=reason)
+        notify(
             "claim_refused",
             to=[claim.user.email],
             claim=claim,
-            supplier=claim.supplier,
-            url=_absolute(reverse("enterprises:dashboard")),
+            listing=claim.listing_label_for_claimant(),
+            url=dashboard_url(),
         )
     return claim
 
 
-# --- Invitations ---
+# --- Colleagues: invitations and memberships ---
+
+
+def _acting_owner(supplier: Supplier, user) -> Membership:
+    """Owners manage colleagues: anyone else is refused."""
+    membership = Membership.objects.filter(supplier=supplier, user=user).first()
+    if membership is None or not membership.can_manage_colleagues:
+        raise PermissionDenied(_("Seuls les responsables de la fiche gèrent ses membres."))
+    return membership
 
 
 def invitation_create(*, supplier: Supplier, by, email: str) -> Invitation:
-    if not email_is_verified(by):
-        raise PermissionDenied(_("Confirmez votre adresse courriel avant d'inviter quelqu'un."))
+    _require_verified_email(by, _("Confirmez votre adresse courriel avant d'inviter quelqu'un."))
+    _acting_owner(supplier, by)
     email = email.strip().lower()
     if Membership.objects.filter(supplier=supplier, user__email__iexact=email).exists():
         raise ValidationError(_("Cette personne est déjà membre de la fiche."), code="already_member")
     invitation = Invitation.objects.create(supplier=supplier, email=email, invited_by=by)
-    _notify(
+    notify(
         "invitation",
         to=[email],
         invitation=invitation,
         supplier=supplier,
         inviter=by,
-        url=_absolute(reverse("enterprises:invitation_accept", args=[invitation.token])),
+        url=invitation_url(invitation),
     )
     return invitation
+
+
+def invitation_url(invitation: Invitation) -> str:
+    return absolute(reverse("enterprises:invitation_accept", args=[invitation.token]))
 
 
 def invitation_is_for(invitation: Invitation, user) -> bool:
@@ -444,82 +462,47 @@ def invitation_accept(*, invitation: Invitation, user) -> Membership:
     return membership
 
 
-# --- Comparing current and proposed content (the staff review page) ---
+def _keep_an_owner(supplier: Supplier, leaving: Membership) -> None:
+    """A listing with members keeps an owner: when its last one goes, the longest-standing colleague becomes one."""
+    others = Membership.objects.filter(supplier=supplier).exclude(pk=leaving.pk)
+    if leaving.is_owner and not others.owners().exists():
+        successor = others.order_by("created_at", "pk").first()
+        if successor is not None:
+            successor.role = MembershipRole.OWNER
+            successor.save(update_fields=["role"])
 
 
-def _choice_label(choices, value):
-    return choices(value).label if value else ""
+def membership_leave(*, membership: Membership) -> None:
+    """A member stops managing a listing."""
+    with transaction.atomic():
+        supplier = _locked(membership.supplier)
+        membership = Membership.objects.get(pk=membership.pk)
+        _keep_an_owner(supplier, membership)
+        membership.delete()
 
 
-def revision_comparison(*, revision: Revision) -> list[dict]:
-    """Rows of (label, current, proposed, changed) for staff; lists render as lists, logos as images."""
-    current = listing_snapshot(revision.supplier)
-    proposed = revision.data
-    regions = dict(Region.objects.values_list("code", "name"))
-    categories = {c.code: c.name for c in Category.objects.all()}
-    field = Supplier._meta.get_field
+def membership_remove(*, membership: Membership, by) -> None:
+    """An owner removes a colleague (themselves: ``membership_leave``)."""
+    with transaction.atomic():
+        supplier = _locked(membership.supplier)
+        _acting_owner(supplier, by)
+        membership = Membership.objects.get(pk=membership.pk, supplier=supplier)
+        if membership.user_id == by.pk:
+            raise ValidationError(_("Pour vous retirer vous-même, quittez la fiche."), code="self")
+        membership.delete()
 
-    def yes_no(value):
-        return _("Oui") if value else _("Non")
 
-    def offerings(items):
-        return [
-            f"{_choice_label(OfferingKind, o['kind'])} — {o['title']} "
-            f"({categories.get(o['category'], o['category'])})"
-            + (f" : {o['description']}" if o["description"] else "")
-            for o in items
-        ]
-
-    displays = {
-        "legal_form": lambda v: _choice_label(LegalForm, v),
-        "coop_type": lambda v: _choice_label(CoopType, v),
-        "employees_band": lambda v: _choice_label(EmployeesBand, v),
-        "serves_all_quebec": yes_no,
-        "head_office_region": lambda v: regions.get(v, v),
-        "regions_served": lambda v: [regions.get(code, code) for code in v],
-        "categories": lambda v: [categories.get(code, code) for code in v],
-        "offerings": offerings,
-        "claimed_accreditations": lambda v: [_choice_label(Accreditation, code) for code in v],
-    }
-    labels = {
-        "claimed_accreditations": _("Accréditations déclarées"),
-        "offerings": _("Offres"),
-        "logo": _("Logo"),
-    }
-    order = [
-        *SCALAR_FIELDS[:-1],
-        "head_office_region",
-        "serves_all_quebec",
-        "regions_served",
-        "categories",
-        "offerings",
-        "claimed_accreditations",
-        "logo",
-    ]
-    rows = []
-    for name in order:
-        old, new = current.get(name), proposed.get(name)
-        label = labels.get(name) or field(name).verbose_name
-        if name == "logo":
-            rows.append(
-                {
-                    "label": label,
-                    "kind": "image",
-                    "current": default_storage.url(old) if old else "",
-                    "proposed": default_storage.url(new) if new else "",
-                    "changed": (old or "") != (new or ""),
-                }
-            )
-            continue
-        display = displays.get(name, lambda v: v if v not in (None, "") else "")
-        old_display, new_display = display(old), display(new)
-        rows.append(
-            {
-                "label": label,
-                "kind": "list" if isinstance(new_display, list) else "text",
-                "current": old_display,
-                "proposed": new_display,
-                "changed": old != new,
-            }
-        )
-    return rows
+def membership_set_role(*, membership: Membership, role: str, by) -> Membership:
+    """An owner names a colleague owner, or makes an owner an editor (a listing keeps at least one owner)."""
+    role = MembershipRole(role)
+    with transaction.atomic():
+        supplier = _locked(membership.supplier)
+        _acting_owner(supplier, by)
+        membership = Membership.objects.get(pk=membership.pk, supplier=supplier)
+        if role == MembershipRole.EDITOR and not (
+            Membership.objects.filter(supplier=supplier).owners().exclude(pk=membership.pk).exists()
+        ):
+            raise ValidationError(_("Une fiche garde au moins un ou une responsable."), code="last_owner")
+        membership.role = role
+        membership.save(update_fields=["role"])
+    return membership
