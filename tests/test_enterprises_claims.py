@@ -260,3 +260,48 @@ def test_invitation_email_must_be_valid(client, member, imported):
     assert response.status_code == 200
     assertContains(response, 'value="pas-un-courriel"')
     assert not Invitation.objects.exists()
+
+
+# --- A squatted NEQ ---
+
+
+def test_staff_resolve_a_squatted_neq_from_the_claim(
+    client, curator_client, db, django_capture_on_commit_callbacks
+):
+    from django.test import Client
+
+    from tests.test_enterprises_listing import CREATE, listing_post
+
+    squatter = Client()
+    squatter.force_login(VerifiedUserFactory(email="squatteur@ailleurs.example"))
+    assert squatter.post(CREATE, listing_post(name="Pas la vraie coop")).status_code == 302
+    real = VerifiedUserFactory(email="direction@vraie-coop.example")
+    client = Client()
+    client.force_login(real)
+    # The real enterprise cannot create it; the form says only that, and offers to claim it.
+    response = client.post(CREATE, listing_post())
+    claim_url = reverse("enterprises:claim", args=["1170000001"])
+    assertContains(response, claim_url)
+    client.post(claim_url, {"message": "Voici notre certificat du Registraire."})
+    claim = ClaimRequest.objects.get(user=real)
+
+    review = curator_client.get(reverse("admin:enterprises_claimrequest_change", args=[claim.pk]))
+    assertContains(review, "squatteur@ailleurs.example")
+    assertContains(review, 'name="remove_other_members"')
+    with django_capture_on_commit_callbacks(execute=True):
+        response = curator_client.post(
+            reverse("admin:enterprises_claimrequest_change", args=[claim.pk]),
+            {"_approve": "1", "reason": "NEQ vérifié au Registraire.", "remove_other_members": "on"},
+        )
+    assert response.status_code == 302
+    roles = dict(Membership.objects.filter(supplier__neq="1170000001").values_list("user__email", "role"))
+    assert roles == {"direction@vraie-coop.example": MembershipRole.OWNER}
+
+
+def test_approving_a_claim_without_resolving_keeps_the_members_and_adds_an_editor(imported, curator):
+    owner = MembershipFactory(supplier=imported).user
+    claimant = VerifiedUserFactory()
+    claim = services.claim_request(user=claimant, neq=imported.neq, message="Adjointe.")
+    services.claim_approve(claim=claim, by=curator)
+    roles = dict(Membership.objects.filter(supplier=imported).values_list("user_id", "role"))
+    assert roles == {owner.pk: MembershipRole.OWNER, claimant.pk: MembershipRole.EDITOR}
