@@ -123,7 +123,7 @@ def test_listing_form_with_errors(page, use_language, log_in, assert_accessible,
     log_in(enterprise_user)
     open_page(page, reverse("enterprises:listing_create"))
     check_page_structure(page, language)
-    page.locator("main form button[type=submit]").first.click()
+    page.locator("main form .form-actions button[type=submit]").first.click()
     page.wait_for_load_state()
     check_page_structure(page, language)
     invalid = page.locator("[aria-invalid=true]")
