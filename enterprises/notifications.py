@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
+from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -34,7 +34,8 @@ def _send(template: str, *, to: list[str], context: dict) -> None:
         subject = render_to_string(f"enterprises/email/{template}_subject.txt", context)
         body = render_to_string(f"enterprises/email/{template}_message.txt", context)
     subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
-    send_mail(subject, body, None, sorted(set(to)))
+    # One message per person: co-members do not see each other's addresses in the recipients.
+    send_mass_mail([(subject, body, None, [address]) for address in sorted(set(to))])
 
 
 def review_recipients() -> list[str]:

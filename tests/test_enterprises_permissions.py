@@ -341,3 +341,14 @@ def test_the_default_limits_cover_every_action_that_sends_email_or_creates_rows(
         assert rates(action), action
     for action in ["invitation", "claim", "listing_create"]:
         assert {rate.per for rate in rates(action)} == {"user", "ip"}, action
+
+
+def test_emails_to_a_listings_members_do_not_show_each_other_their_addresses(
+    listing, owner, editor, curator, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    revision = services.listing_submit(supplier=listing, user=owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.revision_approve(revision=revision, by=curator, verified_accreditations=[])
+    assert sorted(message.to for message in mail.outbox) == [[editor.email], [owner.email]]

@@ -15,16 +15,6 @@ from .conftest import LANGUAGES
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    """Rate-limit counters live in the cache table, which transactional tests do not empty."""
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def enterprise_space(enterprise_user):
     """An owner with a listing in each state a dashboard shows, colleagues, claims and an invitation received."""
