@@ -206,3 +206,34 @@ def test_api_answers_429_past_the_rate_of_an_address(client, db, settings):
         ).status_code
         == 429
     )
+
+
+def settings_in_a_process(**environment):
+    """The CACHES a worker would get with this environment (settings read in a fresh interpreter)."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "DATABASE_URL": "postgres://ailleurs/base", **environment}
+    code = "import json; from directory import settings; print(json.dumps(settings.CACHES['default']))"
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
+    )
+    return result.returncode, json.loads(result.stdout) if result.returncode == 0 else result.stderr
+
+
+def test_redis_holds_the_counters_when_cache_url_names_it():
+    code, cache_settings = settings_in_a_process(CACHE_URL="redis://cache.interne:6379/1")
+    assert code == 0
+    assert cache_settings == {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://cache.interne:6379/1",
+    }
+    code, cache_settings = settings_in_a_process(CACHE_URL="")
+    assert cache_settings["BACKEND"] == "accounts.cache.DatabaseCache"
+
+
+def test_an_unknown_cache_url_stops_the_start():
+    code, error = settings_in_a_process(CACHE_URL="memcached://cache:11211")
+    assert code != 0 and "CACHE_URL" in error
