@@ -18,6 +18,7 @@ from suppliers.models import (
 )
 from suppliers.validators import normalize_neq, normalize_postal_code, validate_neq
 
+from .listing_data import SCALAR_FIELDS
 from .models import NEQ_UNAVAILABLE, MembershipRole
 
 # A logo chosen in a form sent back with errors waits this long for the corrected form.
@@ -51,24 +52,7 @@ class ListingForm(forms.ModelForm):
 
     class Meta:
         model = Supplier
-        fields = [
-            "name",
-            "neq",
-            "legal_form",
-            "coop_type",
-            "description_fr",
-            "description_en",
-            "website",
-            "email",
-            "phone",
-            "address",
-            "city",
-            "postal_code",
-            "head_office_region",
-            "serves_all_quebec",
-            "regions_served",
-            "employees_band",
-        ]
+        fields = [*SCALAR_FIELDS, "head_office_region", "regions_served"]
         widgets = {
             "legal_form": forms.RadioSelect,
             "regions_served": forms.CheckboxSelectMultiple,

@@ -140,6 +140,12 @@ def test_a_form_without_its_version_is_not_applied_blindly(published, first):
 # --- A revision applies only what the member changed ---
 
 
+def submit_change(supplier, member, **changes):
+    """A member sends a change from a form opened now."""
+    start, token = services.listing_edit_start(supplier)
+    return services.revision_submit(supplier=supplier, user=member, data={**start, **changes}, token=token)
+
+
 def staff_edit(supplier, curator, **changes):
     """What the supplier admin (or an import) does: write the row, recorded in the history."""
     for field, value in changes.items():
@@ -149,12 +155,7 @@ def staff_edit(supplier, curator, **changes):
 
 
 def test_approving_a_stale_revision_keeps_what_staff_fixed_since(published, first, curator):
-    services.revision_submit(
-        supplier=published,
-        user=first,
-        data={**services.listing_snapshot(published), "description_fr": "Nouvelle description."},
-        token=services.listing_edit_start(published)[1],
-    )
+    submit_change(published, first, description_fr="Nouvelle description.")
     staff_edit(published, curator, phone="418 555-9999", name="Récupération Solidaire (corrigé)")
     revision = Revision.objects.get(supplier=published)
     services.revision_approve(revision=revision, by=curator, verified_accreditations=[])
@@ -167,12 +168,7 @@ def test_approving_a_stale_revision_keeps_what_staff_fixed_since(published, firs
 def test_the_review_page_shows_a_field_staff_changed_since_as_a_conflict(
     published, first, curator, curator_client
 ):
-    services.revision_submit(
-        supplier=published,
-        user=first,
-        data={**services.listing_snapshot(published), "phone": "418 555-1111", "city": "Matane"},
-        token=services.listing_edit_start(published)[1],
-    )
+    submit_change(published, first, phone="418 555-1111", city="Matane")
     staff_edit(published, curator, phone="418 555-9999")
     revision = Revision.objects.get(supplier=published)
     response = curator_client.get(reverse("admin:enterprises_revision_change", args=[revision.pk]))
@@ -188,14 +184,11 @@ def test_the_review_page_shows_a_field_staff_changed_since_as_a_conflict(
 
 
 def test_a_new_version_of_a_pending_change_keeps_its_conflicts(published, first, curator):
-    token = services.listing_edit_start(published)[1]
-    data = {**services.listing_snapshot(published), "phone": "418 555-1111"}
-    services.revision_submit(supplier=published, user=first, data=data, token=token)
+    submit_change(published, first, phone="418 555-1111")
     staff_edit(published, curator, phone="418 555-9999")
     # The member comes back and also changes the city: the phone still conflicts with staff's fix.
-    start, token = services.listing_edit_start(published)
-    assert start["phone"] == "418 555-1111"
-    services.revision_submit(supplier=published, user=first, data={**start, "city": "Matane"}, token=token)
+    assert services.listing_edit_start(published)[0]["phone"] == "418 555-1111"
+    submit_change(published, first, city="Matane")
     rows = {row["label"]: row for row in services.review_rows(Revision.objects.get(supplier=published))}
     assert rows["téléphone"]["conflict"]
     assert rows["municipalité"]["changed"] and not rows["municipalité"]["conflict"]
@@ -222,12 +215,7 @@ def test_an_import_after_a_revision_is_kept_when_the_revision_is_approved(publis
     from suppliers.importing import supplier_to_row
     from suppliers.services import supplier_import
 
-    services.revision_submit(
-        supplier=published,
-        user=first,
-        data={**services.listing_snapshot(published), "city": "Matane"},
-        token=services.listing_edit_start(published)[1],
-    )
+    submit_change(published, first, city="Matane")
     row = {**supplier_to_row(published), "phone": "418 555-7777"}
     assert supplier_import(open_rows=lambda: enumerate([row], start=2)).ok
     services.revision_approve(revision=Revision.objects.get(), by=curator, verified_accreditations=[])

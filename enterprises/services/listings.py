@@ -1,15 +1,11 @@
-"""Work on the enterprise side that spans several models and tells people by email.
-
-Listings: a member creates a draft and edits it directly, submits it, and changes a public listing through a
+"""Listings: a member creates a draft and edits it directly, submits it, and changes a public listing through a
 revision that staff approve or refuse (``listing_edit_mode`` says which). Every edit carries a token of what the
 person saw; a listing changed since then is an ``EditConflict`` shown to them, never a silent overwrite. A revision
 applies only what its author changed (``merge_changes``), so staff's later corrections stay.
 """
 
-from allauth.account.models import EmailAddress
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,7 +17,7 @@ from suppliers.logos import (
 )
 from suppliers.models import Accreditation, Status, Supplier
 
-from .listing_data import (
+from ..listing_data import (
     FIELD_GROUPS,
     EditConflict,
     FieldDisplay,
@@ -32,35 +28,17 @@ from .listing_data import (
     merge_changes,
     read_edit_token,
 )
-from .models import (
+from ..models import (
     NEQ_UNAVAILABLE,
-    ClaimRequest,
     DecisionStatus,
     EditMode,
-    Invitation,
     Membership,
     MembershipRole,
     Revision,
     listing_edit_mode,
 )
-from .notifications import absolute, admin_url, dashboard_url, member_emails, notify, notify_staff
-
-
-def email_is_verified(user) -> bool:
-    return EmailAddress.objects.filter(user=user, verified=True).exists()
-
-
-def _require_verified_email(user, message):
-    if not email_is_verified(user):
-        raise PermissionDenied(message)
-
-
-class ListingNotEditable(ValidationError):
-    pass
-
-
-def _locked(supplier: Supplier) -> Supplier:
-    return Supplier.objects.select_for_update().get(pk=supplier.pk)
+from ..notifications import absolute, admin_url, dashboard_url, member_emails, notify, notify_staff
+from .base import ListingNotEditable, locked, locked_pending, require_verified_email
 
 
 def _require_edit_mode(supplier: Supplier, mode: EditMode) -> None:
@@ -141,7 +119,7 @@ def listing_create(*, user, data: dict, logo=None) -> Supplier:
 def listing_update_draft(*, supplier: Supplier, user, data: dict, token: str, logo=None) -> Supplier:
     """A draft is not public, so its member edits it directly."""
     with transaction.atomic():
-        supplier = _locked(supplier)
+        supplier = locked(supplier)
         _require_edit_mode(supplier, EditMode.DIRECT)
         current = listing_snapshot(supplier)
         _check_unchanged_since(
@@ -155,9 +133,9 @@ def listing_update_draft(*, supplier: Supplier, user, data: dict, token: str, lo
 
 def listing_submit(*, supplier: Supplier, user) -> Revision:
     """Send a draft for review: staff see it in the review queue and publish it by approving."""
-    _require_verified_email(user, _("Confirmez votre adresse courriel avant de soumettre une fiche."))
+    require_verified_email(user, _("Confirmez votre adresse courriel avant de soumettre une fiche."))
     with transaction.atomic():
-        supplier = _locked(supplier)
+        supplier = locked(supplier)
         if listing_edit_mode(supplier) != EditMode.DIRECT:
             raise ListingNotEditable(_("Cette fiche n'est pas un brouillon : elle ne peut pas être soumise."))
         if not supplier.offerings.exists():
@@ -187,9 +165,9 @@ def _rebased(published: dict, pending: Revision | None) -> dict:
 
 def revision_submit(*, supplier: Supplier, user, data: dict, token: str, logo=None) -> Revision:
     """A change to a public listing waits as the listing's one pending revision; the row is untouched."""
-    _require_verified_email(user, _("Confirmez votre adresse courriel avant de soumettre une modification."))
+    require_verified_email(user, _("Confirmez votre adresse courriel avant de soumettre une modification."))
     with transaction.atomic():
-        supplier = _locked(supplier)
+        supplier = locked(supplier)
         _require_edit_mode(supplier, EditMode.REVISION)
         published = listing_snapshot(supplier)
         pending = _pending_change(supplier)
@@ -219,13 +197,6 @@ def revision_submit(*, supplier: Supplier, user, data: dict, token: str, logo=No
     return pending
 
 
-def _locked_pending(model, pk):
-    obj = model.objects.select_for_update().get(pk=pk)
-    if obj.status != DecisionStatus.PENDING:
-        raise ValidationError(_("Cette demande a déjà été traitée."), code="already_decided")
-    return obj
-
-
 def _drop_pending_logo(revision: Revision) -> None:
     if is_pending_logo(revision.data.get("logo", "")):
         delete_logo_file_on_commit(revision.data["logo"])
@@ -241,7 +212,7 @@ def revision_approve(*, revision: Revision, by, verified_accreditations, reason:
     if set(verified_accreditations) - set(Accreditation.values):
         raise ValidationError(_("Accréditation inconnue."), code="unknown_accreditation")
     with transaction.atomic():
-        revision = _locked_pending(Revision, revision.pk)
+        revision = locked_pending(Revision, revision.pk)
         supplier = Supplier.objects.select_for_update().get(pk=revision.supplier_id)
         current = listing_snapshot(supplier)
         merged = merge_changes(current, revision.base or current, revision.data)
@@ -272,7 +243,7 @@ def revision_approve(*, revision: Revision, by, verified_accreditations, reason:
 def revision_refuse(*, revision: Revision, by, reason: str) -> Revision:
     """Refuse with a reason: the public listing is untouched; a refused new listing goes back to draft."""
     with transaction.atomic():
-        revision = _locked_pending(Revision, revision.pk)
+        revision = locked_pending(Revision, revision.pk)
         supplier = Supplier.objects.select_for_update().get(pk=revision.supplier_id)
         revision.decide(DecisionStatus.REFUSED, by=by, reason=reason)
         if revision.is_new_listing and supplier.status == Status.PENDING:
@@ -292,7 +263,7 @@ def revision_withdraw(*, revision: Revision, user) -> Revision:
     """A member takes back what they sent: a new listing becomes a draft again, a change to a public listing is
     dropped (the public version never changed)."""
     with transaction.atomic():
-        revision = _locked_pending(Revision, revision.pk)
+        revision = locked_pending(Revision, revision.pk)
         supplier = Supplier.objects.select_for_update().get(pk=revision.supplier_id)
         if not Membership.objects.filter(user=user, supplier=supplier).exists():
             raise PermissionDenied
@@ -327,182 +298,3 @@ def review_rows(revision: Revision) -> list[dict]:
                 }
             )
     return rows
-
-
-# --- Claims ---
-
-
-def claimable_listing(neq: str) -> Supplier | None:
-    """The listing a claim on this NEQ can be granted on: archived listings cannot be claimed."""
-    return Supplier.objects.exclude(status=Status.ARCHIVED).filter(neq=neq).first()
-
-
-def claim_request(*, user, neq: str, message: str = "") -> ClaimRequest:
-    """Ask staff for the right to manage the listing of an NEQ. The person learns nothing of a listing that is
-    not public: whether one exists, staff check."""
-    _require_verified_email(user, _("Confirmez votre adresse courriel avant de réclamer une fiche."))
-    supplier = claimable_listing(neq)
-    if supplier is not None and Membership.objects.filter(user=user, supplier=supplier).exists():
-        raise ValidationError(_("Vous êtes déjà membre de cette fiche."), code="already_member")
-    try:
-        with transaction.atomic():
-            claim = ClaimRequest.objects.create(user=user, neq=neq, supplier=supplier, message=message)
-    except IntegrityError as error:
-        raise ValidationError(
-            _(
-                "Vous avez déjà une demande en attente pour cette fiche : le personnel du ministère la traitera."
-            ),
-            code="claim_pending",
-        ) from error
-    notify_staff("claim_waiting", claim=claim, supplier=supplier, url=admin_url(claim))
-    return claim
-
-
-def claim_approve(
-    *, claim: ClaimRequest, by, reason: str = "", remove_other_members: bool = False
-) -> ClaimRequest:
-    """Give the claimant the listing (as its owner if it has none). ``remove_other_members`` resolves a squatted
-    NEQ: whoever held the listing loses it, and the claimant becomes its owner."""
-    with transaction.atomic():
-        claim = _locked_pending(ClaimRequest, claim.pk)
-        if claim.supplier_id is None:
-            raise ValidationError(
-                _(
-                    "Aucune fiche ne peut être accordée pour ce NEQ : refusez la demande en indiquant pourquoi."
-                ),
-                code="no_listing",
-            )
-        supplier = Supplier.objects.select_for_update().get(pk=claim.supplier_id)
-        if supplier.status == Status.ARCHIVED:
-            raise ValidationError(_("Une fiche archivée ne peut pas être réclamée."), code="archived")
-        members = Membership.objects.filter(supplier=supplier)
-        if remove_other_members:
-            members.exclude(user_id=claim.user_id).delete()
-        role = MembershipRole.EDITOR if members.owners().exists() else MembershipRole.OWNER
-        membership, created = Membership.objects.get_or_create(
-            user_id=claim.user_id, supplier=supplier, defaults={"role": role}
-        )
-        if not created and role == MembershipRole.OWNER:
-            membership.role = role
-            membership.save(update_fields=["role"])
-        claim.decide(DecisionStatus.APPROVED, by=by, reason=reason)
-        notify("claim_approved", to=[claim.user.email], claim=claim, supplier=supplier, url=dashboard_url())
-    return claim
-
-
-def claim_refuse(*, claim: ClaimRequest, by, reason: str) -> ClaimRequest:
-    with transaction.atomic():
-        claim = _locked_pending(ClaimRequest, claim.pk)
-        claim.decide(DecisionStatus.REFUSED, by=by, reason=reason)
-        notify(
-            "claim_refused",
-            to=[claim.user.email],
-            claim=claim,
-            listing=claim.listing_label_for_claimant(),
-            url=dashboard_url(),
-        )
-    return claim
-
-
-# --- Colleagues: invitations and memberships ---
-
-
-def _acting_owner(supplier: Supplier, user) -> Membership:
-    """Owners manage colleagues: anyone else is refused."""
-    membership = Membership.objects.filter(supplier=supplier, user=user).first()
-    if membership is None or not membership.can_manage_colleagues:
-        raise PermissionDenied(_("Seuls les responsables de la fiche gèrent ses membres."))
-    return membership
-
-
-def invitation_create(*, supplier: Supplier, by, email: str) -> Invitation:
-    _require_verified_email(by, _("Confirmez votre adresse courriel avant d'inviter quelqu'un."))
-    _acting_owner(supplier, by)
-    email = email.strip().lower()
-    if Membership.objects.filter(supplier=supplier, user__email__iexact=email).exists():
-        raise ValidationError(_("Cette personne est déjà membre de la fiche."), code="already_member")
-    invitation = Invitation.objects.create(supplier=supplier, email=email, invited_by=by)
-    notify(
-        "invitation",
-        to=[email],
-        invitation=invitation,
-        supplier=supplier,
-        inviter=by,
-        url=invitation_url(invitation),
-    )
-    return invitation
-
-
-def invitation_url(invitation: Invitation) -> str:
-    return absolute(reverse("enterprises:invitation_accept", args=[invitation.token]))
-
-
-def invitation_is_for(invitation: Invitation, user) -> bool:
-    return EmailAddress.objects.filter(user=user, email__iexact=invitation.email, verified=True).exists()
-
-
-def invitation_accept(*, invitation: Invitation, user) -> Membership:
-    """Only the invited address, once verified, can accept: a forwarded link does not give access."""
-    if not invitation_is_for(invitation, user):
-        raise PermissionDenied(
-            _("Cette invitation a été envoyée à une autre adresse courriel que celle de votre compte.")
-        )
-    with transaction.atomic():
-        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-        if not invitation.is_usable:
-            raise ValidationError(
-                _("Cette invitation a expiré ou a déjà été utilisée."), code="invitation_used"
-            )
-        membership, _created = Membership.objects.get_or_create(
-            user=user, supplier_id=invitation.supplier_id, defaults={"role": MembershipRole.EDITOR}
-        )
-        invitation.accepted_at = timezone.now()
-        invitation.accepted_by = user
-        invitation.save(update_fields=["accepted_at", "accepted_by"])
-    return membership
-
-
-def _keep_an_owner(supplier: Supplier, leaving: Membership) -> None:
-    """A listing with members keeps an owner: when its last one goes, the longest-standing colleague becomes one."""
-    others = Membership.objects.filter(supplier=supplier).exclude(pk=leaving.pk)
-    if leaving.is_owner and not others.owners().exists():
-        successor = others.order_by("created_at", "pk").first()
-        if successor is not None:
-            successor.role = MembershipRole.OWNER
-            successor.save(update_fields=["role"])
-
-
-def membership_leave(*, membership: Membership) -> None:
-    """A member stops managing a listing."""
-    with transaction.atomic():
-        supplier = _locked(membership.supplier)
-        membership = Membership.objects.get(pk=membership.pk)
-        _keep_an_owner(supplier, membership)
-        membership.delete()
-
-
-def membership_remove(*, membership: Membership, by) -> None:
-    """An owner removes a colleague (themselves: ``membership_leave``)."""
-    with transaction.atomic():
-        supplier = _locked(membership.supplier)
-        _acting_owner(supplier, by)
-        membership = Membership.objects.get(pk=membership.pk, supplier=supplier)
-        if membership.user_id == by.pk:
-            raise ValidationError(_("Pour vous retirer vous-même, quittez la fiche."), code="self")
-        membership.delete()
-
-
-def membership_set_role(*, membership: Membership, role: str, by) -> Membership:
-    """An owner names a colleague owner, or makes an owner an editor (a listing keeps at least one owner)."""
-    role = MembershipRole(role)
-    with transaction.atomic():
-        supplier = _locked(membership.supplier)
-        _acting_owner(supplier, by)
-        membership = Membership.objects.get(pk=membership.pk, supplier=supplier)
-        if role == MembershipRole.EDITOR and not (
-            Membership.objects.filter(supplier=supplier).owners().exclude(pk=membership.pk).exists()
-        ):
-            raise ValidationError(_("Une fiche garde au moins un ou une responsable."), code="last_owner")
-        membership.role = role
-        membership.save(update_fields=["role"])
-    return membership
