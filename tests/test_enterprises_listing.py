@@ -517,7 +517,7 @@ def test_dashboard_lists_own_listings_with_status_members_and_last_verification(
         data=_data(neq=published.neq, name="Changé"),
         token=token_for(published),
     )
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(14):
         response = member_client.get(reverse("enterprises:dashboard"))
     assertContains(response, "Récupération Solidaire")
     assertContains(response, "collegue@coop.example")
