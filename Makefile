@@ -84,6 +84,7 @@ bench-import: install
 
 messages: install
 	$(PY) manage.py makemessages -l en --no-location --ignore '.venv/*' --ignore 'var/*'
+	$(PY) manage.py sync_french_plurals
 	$(PY) manage.py compilemessages -l en -l fr --ignore '.venv/*' --ignore 'var/*'
 
 stopdb:

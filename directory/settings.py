@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "axes.middleware.AxesMiddleware",
+    "accounts.ratelimits.ApiRateLimitMiddleware",
     # In local development (DEBUG) a missing page shows the project's 404, not Django's debug page.
     "directory.middleware.ProjectNotFoundPageMiddleware",
 ]
@@ -154,7 +155,6 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 # Emails carry no subject prefix: the sender's name is the site's name in the email's language (directory/site.py).
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
-ACCOUNT_ADAPTER = "directory.adapters.AccountAdapter"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
 # Repeated failed log-ins: django-axes locks the account+address pair for an hour after 5 failures.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))
@@ -165,8 +165,45 @@ AXES_USERNAME_FORM_FIELD = "login"
 AXES_USERNAME_CALLABLE = "enterprises.lockout.username_from_credentials"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
-# Failures per account are django-axes' job (it shows the lockout page); allauth keeps its per-address limit only.
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip"}
+
+# --- Shared cache, rate limits, client addresses and where people land (enterprise side; keep together) ---
+# Rate-limit counters (allauth's and the site's own) live in a store every worker process shares: PostgreSQL's
+# cache table by default (created by migrate, accounts/0002), Redis when CACHE_URL=redis://… is set.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+elif CACHE_URL:
+    raise ImproperlyConfigured("CACHE_URL must be a redis:// or rediss:// URL (unset: the database cache).")
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "accounts.cache.DatabaseCache",
+            "LOCATION": "directory_cache",
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
+    }
+# Behind reverse proxies that each append to X-Forwarded-For, the client is the TRUSTED_PROXY_COUNT-th address from
+# the end; with 0 the header is ignored (it could be forged) and REMOTE_ADDR is used. One function serves django-axes,
+# allauth and the site's rate limits.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", 0))
+AXES_CLIENT_IP_CALLABLE = "accounts.client_ip.client_ip"
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+# "amount/period/per": period s, m, h or d; per "user" (the account) or "ip" (the client address), or "key" for
+# allauth (the address typed). Failures per account are django-axes' job (it shows the lockout page).
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "10/m/ip",
+    "signup": "10/h/ip",
+    "reset_password": "10/h/ip,3/h/key",
+}
+RATE_LIMITS = {
+    "invitation": "10/h/user,20/h/ip",
+    "claim": "5/h/user,10/h/ip",
+    "listing_create": "5/d/user,10/d/ip",
+    "api": os.environ.get("API_RATE_LIMIT", "1200/m/ip"),
+}
+# Confirming the address in the browser that signed up logs the person in; each kind of user then lands in their
+# own space (accounts/spaces.py).
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 
 # --- Email: console locally, SMTP when EMAIL_HOST is set. ---
 if os.environ.get("EMAIL_HOST"):

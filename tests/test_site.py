@@ -116,7 +116,7 @@ def test_french_says_zero_in_the_singular(client, db):
 
 
 def read_plural_msgids(path: Path) -> dict[str, tuple[str, str]]:
-    from tests.test_i18n import read_po
+    from directory.catalogues import read_po
 
     return {
         entry["msgid"]: (entry["msgstr"][0], entry["msgstr"][1])

@@ -84,6 +84,15 @@ def _initial_data_restored(_serialized_database):
         connection.creation.deserialize_db_from_string(_serialized_database)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(transactional_db, _initial_data_restored):
+    """Rate-limit counters live in the cache table, which the flush between transactional tests leaves alone:
+    every browser test signs up and logs in from the same address with counters at zero."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
