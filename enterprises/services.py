@@ -118,7 +118,6 @@ def _apply_listing_data(supplier: Supplier, data: dict, *, logo_content: bytes |
     AccreditationClaim.objects.update_or_create(
         supplier=supplier, defaults={"accreditations": sorted(data["claimed_accreditations"])}
     )
-    Supplier.objects.filter(pk=supplier.pk).refresh_search_text()
 
 
 # --- Email ---

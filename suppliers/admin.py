@@ -203,10 +203,6 @@ class SupplierAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
             return queryset.filter(neq__startswith=digits), False
         return queryset.filter(name__icontains=term), False
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        Supplier.objects.filter(pk=form.instance.pk).refresh_search_text()
-
     def _change_status(self, request, queryset, new_status, *, reason=""):
         changed, refused = 0, []
         for supplier in queryset:

@@ -14,6 +14,7 @@ class SupplierSearchForm(forms.Form):
 
     q = forms.CharField(label=_("Que cherchez-vous?"), required=False, max_length=200)
     region = forms.MultipleChoiceField(label=_("Région desservie"), required=False)
+    area = forms.MultipleChoiceField(label=_("Territoire desservi"), required=False)
     sector = forms.MultipleChoiceField(label=_("Secteur"), required=False)
     category = forms.MultipleChoiceField(label=_("Catégorie"), required=False)
     legal_form = forms.MultipleChoiceField(
@@ -33,6 +34,7 @@ class SupplierSearchForm(forms.Form):
         super().__init__(data)
         self.reference = reference
         self.fields["region"].choices = [(region.code, region.name) for region in reference.regions]
+        self.fields["area"].choices = [(area.code, area.name) for area in reference.areas_in_tree_order]
         self.fields["sector"].choices = [(sector.code, sector.name) for sector in reference.sectors]
         self.fields["category"].choices = [
             (category.code, category.name) for category in reference.categories

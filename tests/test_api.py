@@ -3,7 +3,6 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from suppliers.models import Accreditation, CoopType, LegalForm, Region, Status, Supplier
-from suppliers.search import refresh_search_lexicon
 from tests.factories import OfferingFactory, SupplierFactory
 
 LIST_URL = reverse("suppliers_api:list")
@@ -29,7 +28,6 @@ def suppliers(db):
         website="https://boreal.example.ca",
     )
     OfferingFactory(supplier=caterer, title="Buffets chauds", category_id="alimentation.traiteur")
-    Supplier.objects.filter(pk=caterer.pk).refresh_search_text()
     everywhere = SupplierFactory(
         name="Recyclage Partout",
         neq="1140000002",
@@ -43,7 +41,6 @@ def suppliers(db):
         status=Status.PENDING,
         categories=["alimentation.traiteur"],
     )
-    refresh_search_lexicon()
     return {"caterer": caterer, "everywhere": everywhere, "hidden": hidden}
 
 
@@ -58,7 +55,7 @@ def test_list_has_the_documented_shape(client, suppliers):
     data = get_json(client, LIST_URL, {"q": "traiteur", "region": ["06", "13"], "legal_form": "cooperative"})
     assert data["count"] == 1
     assert data["page"] == 1
-    assert set(data["facets"]) == {"region", "sector", "category", "legal_form", "accreditation"}
+    assert set(data["facets"]) == {"region", "area", "sector", "category", "legal_form", "accreditation"}
     (result,) = data["results"]
     assert result == {
         "neq": "1140000001",
@@ -185,7 +182,6 @@ def many_suppliers(db):
             categories=["impression.imprimerie", "impression.graphisme"],
         )
         OfferingFactory(supplier=supplier, title="Affiches", category_id="impression.imprimerie")
-    Supplier.objects.all().refresh_search_text()
 
 
 @pytest.mark.parametrize("page_size", [2, 30])

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
-from suppliers.models import Accreditation, CoopType, LegalForm, Region, Status, Supplier
+from suppliers.models import Accreditation, CoopType, LegalForm, Region, Status
 from tests.factories import OfferingFactory, SupplierFactory
 
 
@@ -123,6 +123,5 @@ def test_unknown_neq_is_404(client, db):
 def test_page_query_count_is_bounded(client, supplier, django_assert_max_num_queries):
     for number in range(10):
         OfferingFactory(supplier=supplier, title=f"Menu {number}", category_id="alimentation.repas")
-    Supplier.objects.filter(pk=supplier.pk).refresh_search_text()
     with django_assert_max_num_queries(4):
         client.get(supplier.get_absolute_url())
