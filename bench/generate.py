@@ -479,7 +479,7 @@ def generate(
         wide=wide,
     )
     if wide is not None:
-        result["counts"].update(reference)
+        result["counts"].update({f"{name}_in_reference": count for name, count in reference.items()})
     if not connection.in_atomic_block:
         step = time.perf_counter()
         vacuum(connection)

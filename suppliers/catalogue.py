@@ -327,6 +327,14 @@ class Reference:
     def area_numbers_top_down(self) -> list[int]:
         return [area.number for area in self.areas_in_tree_order]
 
+    def wide_options(self, facet: str) -> list[tuple[str, str, str, int]]:
+        """The options of a facet with many, as (code, label, parent's label, depth), in the taxonomy's order:
+        categories under their sector, service areas under their region (an area under the one containing it)."""
+        if facet == "category":
+            return [(c.code, c.name, c.sector.name, 0) for c in self.categories]
+        regions = self.regions_by_code
+        return [(a.code, a.name, regions[a.region_id].name, a.depth) for a in self.areas_in_tree_order]
+
     @cached_property
     def region_codes(self) -> list[str]:
         return [region.code for region in self.regions]

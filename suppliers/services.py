@@ -179,7 +179,8 @@ class _DocumentsAhead:
             FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], %s::text[])
                 AS r(neq, name, description_fr, description_en, categories)
             CROSS JOIN LATERAL suppliers_search_entry(
-                r.name, r.description_fr, r.description_en, string_to_array(r.categories, ';'), NULL) AS e
+                r.name, r.description_fr, r.description_en,
+                suppliers_search_category_text(string_to_array(r.categories, ';')) || ' ') AS e
         ) TO STDOUT (FORMAT binary)
     """
 

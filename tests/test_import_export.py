@@ -210,18 +210,17 @@ def test_a_top_level_import_writes_the_documents_the_database_computes():
     report = supplier_import(open_rows=lambda: enumerate(rows, start=2), batch_size=16)
     assert report.ok and report.created == 40
     with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT count(*), count(*) FILTER (WHERE (d.title, d.document, d.words) = (e.title, e.document, e.words))
-            FROM suppliers_supplier s JOIN suppliers_search_document d ON d.supplier_id = s.id
-            CROSS JOIN LATERAL suppliers_search_entry(s.name, s.description_fr, s.description_en,
-                ARRAY(SELECT category_id::text FROM suppliers_supplier_categories WHERE supplier_id = s.id),
-                suppliers_search_offering_text(s.id)) AS e
-            """
+        snapshot = (
+            "SELECT supplier_id, title::text, document::text, words FROM suppliers_search_document ORDER BY 1"
         )
-        documents, identical = cursor.fetchone()
+        cursor.execute(snapshot)
+        written = cursor.fetchall()
+        cursor.execute("SELECT suppliers_search_refresh(ARRAY(SELECT id FROM suppliers_supplier))")
+        cursor.execute(snapshot)
+        computed = cursor.fetchall()
         cursor.execute("SELECT current_setting('suppliers.import_documents', true)")
         setting = cursor.fetchone()[0]
+    documents, identical = len(written), sum(1 for row in written if row in computed)
     assert documents == identical == 39  # every published row, not the draft
     assert setting in (None, "")  # the triggers compute documents again for everything else
 

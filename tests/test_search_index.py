@@ -286,6 +286,7 @@ def test_every_option_counts_what_the_model_layer_counts(varied):
     assert facets["accreditation"]["adapted"] == published.with_accreditations("adapted").count()
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_counts_stay_exact_as_suppliers_change(varied):
     """The incremental path: each change applied to the index gives the counts a reload gives."""
     current_catalogue()
@@ -314,6 +315,7 @@ def test_pages_follow_name_order_without_gaps_or_repeats(varied):
     assert seen == expected
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_renamed_supplier_moves_in_name_order(varied):
     run()
     varied[1].name = "Aaa Premier"
@@ -325,6 +327,7 @@ def test_a_renamed_supplier_moves_in_name_order(varied):
     assert names == list(Supplier.objects.published().order_by("name").values_list("name", flat=True))
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_sort_by_update_reads_the_database_order(varied):
     run(sort="updated")
     newest = varied[13]

@@ -2,7 +2,9 @@
 
 The database keeps all derived search state (documents, filter data, the typo lexicon) with triggers on every
 input table (suppliers/models.py, migrations 0011-0012); nothing on a write path calls anything for search.
-Each test writes one way, then searches as a buyer would.
+Each test writes one way, then searches as a buyer would. The tests commit, as requests do: a transaction's own
+uncommitted changes are always read again by its searches (suppliers.catalogue), so only committed changes show
+that each write path tells the other requests.
 """
 
 import pytest
@@ -25,6 +27,8 @@ from tests.factories import OfferingFactory, SupplierFactory
 
 SEARCH_URL = reverse("suppliers:search")
 API_URL = reverse("suppliers_api:list")
+# Reference data comes from migrations: it is restored after each test's flush.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def found(client, **params):
