@@ -14,7 +14,16 @@ import pytest
 from django.db import connection, connections, transaction
 
 from suppliers import catalogue, search
-from suppliers.catalogue import CatalogueIndex, Reference, Snapshot, current_catalogue, pack, popcount, unpack
+from suppliers.catalogue import (
+    CatalogueIndex,
+    Reference,
+    Snapshot,
+    current_catalogue,
+    freshness,
+    pack,
+    popcount,
+    unpack,
+)
 from suppliers.models import Region, ServiceArea, ServiceAreaKind, Status, Supplier
 from suppliers.search import SearchParams, search_suppliers
 from tests.factories import OfferingFactory, SupplierFactory
@@ -144,7 +153,7 @@ def test_the_shared_index_never_holds_an_open_transactions_changes():
     with transaction.atomic():
         SupplierFactory(name="Coopérative Pas Encore")
         assert result_names() == ["Coopérative Pas Encore", "Coopérative Publiée"]
-        shared = catalogue._shared
+        shared = freshness._shared
         assert shared.index.size == 1  # what other requests of the process read
         transaction.set_rollback(True)
     assert result_names() == ["Coopérative Publiée"]
@@ -158,7 +167,7 @@ def test_an_unchanged_catalogue_costs_one_query(django_assert_num_queries):
         again = current_catalogue()
     assert again.index is first.index
     SupplierFactory()
-    with django_assert_num_queries(1):  # the changed supplier comes with the check
+    with django_assert_num_queries(2):  # something changed: the changed supplier's data
         changed = current_catalogue()
     assert changed.index is not first.index and changed.index.size == 2
 
@@ -204,7 +213,7 @@ def _age_pruning_marks():
 def test_a_process_idle_past_the_change_log_retention_reloads_its_index(django_assert_num_queries):
     kept = SupplierFactory(name="Coopérative Ancienne")
     assert result_names() == ["Coopérative Ancienne"]
-    stale = catalogue._shared
+    stale = freshness._shared
     SupplierFactory(name="Coopérative Bis")
     _age_pruning_marks()
     SupplierFactory(name="Coopérative Ter")  # a writer marks where transactions stand
@@ -213,7 +222,7 @@ def test_a_process_idle_past_the_change_log_retention_reloads_its_index(django_a
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM suppliers_search_change WHERE supplier_id = %s", [kept.pk])
         assert cursor.fetchone()[0] == 0
-    with django_assert_num_queries(2 + 4):  # the check, then the whole index and the reference data
+    with django_assert_num_queries(3 + 4):  # the checks, then the whole index and the reference data
         fresh = current_catalogue()
     assert fresh.index is not stale.index
     assert result_names() == [
@@ -298,8 +307,8 @@ def test_counts_stay_exact_as_suppliers_change(varied):
     Supplier.objects.filter(pk=varied[14].pk).update(legal_form="cooperative", coop_type="worker")
     SupplierFactory(name="Fournisseur 99", regions=["03"])
     incremental = run()
-    catalogue._shared = None
-    catalogue._local.private = None
+    freshness._shared = None
+    freshness._local.private = None
     reloaded = run()
     assert incremental.facets == reloaded.facets and incremental.count == reloaded.count
     assert result_names() == list(
