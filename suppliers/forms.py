@@ -18,14 +18,40 @@ WIDE_OPTIONS_SHOWN = 10
 FOUND_OPTIONS_SHOWN = 40
 
 
+class OptionsField(forms.MultipleChoiceField):
+    """A multiple choice among options kept as a dict of code → label: Django normalizes a list of choices each
+    time one is assigned, which took longer than the rest of the search for a thousand categories (see
+    bench/README.md)."""
+
+    def __init__(self, *args, **kwargs):
+        self.options = {}
+        super().__init__(*args, **kwargs)
+
+    @property
+    def choices(self):
+        return list(self.options.items())
+
+    @choices.setter
+    def choices(self, value):
+        self.options = value if isinstance(value, dict) else dict(value)
+
+    def valid_value(self, value):
+        return str(value) in self.options
+
+    def __deepcopy__(self, memo):
+        result = forms.Field.__deepcopy__(self, memo)
+        result.options = self.options  # replaced per form, never changed in place
+        return result
+
+
 class SupplierSearchForm(forms.Form):
     """The search state from the query string (search page and API); options come from the reference data."""
 
     q = forms.CharField(label=_("Que cherchez-vous?"), required=False, max_length=200)
-    region = forms.MultipleChoiceField(label=_("Région desservie"), required=False)
-    area = forms.MultipleChoiceField(label=_("Territoire desservi"), required=False)
-    sector = forms.MultipleChoiceField(label=_("Secteur"), required=False)
-    category = forms.MultipleChoiceField(label=_("Catégorie"), required=False)
+    region = OptionsField(label=_("Région desservie"), required=False)
+    area = OptionsField(label=_("Territoire desservi"), required=False)
+    sector = OptionsField(label=_("Secteur"), required=False)
+    category = OptionsField(label=_("Catégorie"), required=False)
     legal_form = forms.MultipleChoiceField(
         label=_("Forme juridique"), required=False, choices=LegalForm.choices
     )
@@ -48,12 +74,8 @@ class SupplierSearchForm(forms.Form):
     def __init__(self, data=None, *, reference: Reference):
         super().__init__(data)
         self.reference = reference
-        self.fields["region"].choices = [(region.code, region.name) for region in reference.regions]
-        self.fields["area"].choices = [(area.code, area.name) for area in reference.areas_in_tree_order]
-        self.fields["sector"].choices = [(sector.code, sector.name) for sector in reference.sectors]
-        self.fields["category"].choices = [
-            (category.code, category.name) for category in reference.categories
-        ]
+        for name in ("region", "area", "sector", "category"):
+            self.fields[name].options = reference.labels(name)
 
     def to_params(self) -> SearchParams:
         data = self.cleaned_data
@@ -80,7 +102,9 @@ class SupplierSearchForm(forms.Form):
         return problems
 
     def option_label(self, name, value) -> str:
-        return str(dict(self.fields[name].choices).get(value, value))
+        field = self.fields[name]
+        options = field.options if isinstance(field, OptionsField) else dict(field.choices)
+        return str(options.get(value, value))
 
     def active_filters(self, params: SearchParams) -> list[dict]:
         """Each selected option, with its label and the URL query string without it."""

@@ -215,7 +215,12 @@ def current_catalogue() -> Catalogue:
                 return _advanced(base, Snapshot.parse(snapshot).not_seeing(own))
         cursor.execute(
             CHECK_SQL,
-            {"seen": str(base.snapshot), "running": _running(base.snapshot), "limit": limit, "tentative": tentative},
+            {
+                "seen": str(base.snapshot),
+                "running": _running(base.snapshot),
+                "limit": limit,
+                "tentative": tentative,
+            },
         )
         (
             snapshot,

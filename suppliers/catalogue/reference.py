@@ -1,9 +1,10 @@
 """Regions, service areas, sectors and categories as the search index sees them."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
+from django.utils.translation import get_language
 
 from ..models import Accreditation, Category, LegalForm, Region, Sector, ServiceArea
 
@@ -25,6 +26,7 @@ class Reference:
     areas: list
     sectors: list
     categories: list
+    _by_language: dict = field(default_factory=dict, repr=False)  # labels per language, filled on first use
 
     @classmethod
     def load(cls) -> "Reference":
@@ -133,11 +135,32 @@ class Reference:
 
     def wide_options(self, facet: str) -> list[tuple[str, str, str, int]]:
         """The options of a facet with many, as (code, label, parent's label, depth), in the taxonomy's order:
-        categories under their sector, service areas under their region (an area under the one containing it)."""
-        if facet == "category":
-            return [(c.code, c.name, c.sector.name, 0) for c in self.categories]
-        regions = self.regions_by_code
-        return [(a.code, a.name, regions[a.region_id].name, a.depth) for a in self.areas_in_tree_order]
+        categories under their sector, service areas under their region (an area under the one containing it).
+        Built once per language."""
+        key = (facet, get_language())
+        if key not in self._by_language:
+            if facet == "category":
+                options = [(c.code, c.name, c.sector.name, 0) for c in self.categories]
+            else:
+                regions = self.regions_by_code
+                options = [
+                    (a.code, a.name, regions[a.region_id].name, a.depth) for a in self.areas_in_tree_order
+                ]
+            self._by_language[key] = options
+        return self._by_language[key]
+
+    def labels(self, facet: str) -> dict[str, str]:
+        """Code → label of a facet's options, in display order, in the active language (built once per language)."""
+        key = (f"labels-{facet}", get_language())
+        if key not in self._by_language:
+            if facet == "region":
+                labels = {region.code: region.name for region in self.regions}
+            elif facet == "sector":
+                labels = {sector.code: sector.name for sector in self.sectors}
+            else:
+                labels = {code: label for code, label, _parent, _depth in self.wide_options(facet)}
+            self._by_language[key] = labels
+        return self._by_language[key]
 
     @cached_property
     def region_codes(self) -> list[str]:
