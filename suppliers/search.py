@@ -149,7 +149,7 @@ def text_query(text: str) -> SearchQuery | None:
 
 class EitherLanguage(SearchQueryCombinable, Func):
     """``french || english``, or ``french`` alone when both languages read the text the same way (most words):
-    the index then looks each word up once (« services » at a million listings: 120 → 105 ms). The comparison is
+    the index then looks each word up once (bench/README.md). The comparison is
     folded into a constant when the query is planned."""
 
     output_field = SearchQueryField()

@@ -83,8 +83,8 @@ def supplier_import(
     # documents of new rows are computed on a second connection while this one writes the previous batch; nested
     # in a caller's transaction (tests, the demo loader), a second connection would not see its data.
     documents = _DocumentsAhead() if not connection.in_atomic_block else None
-    # Three threads share the interpreter: hand it over every 0.5 ms rather than 5, so a thread whose database
-    # answer has arrived does not wait behind the reader (10 % faster on 20,000 rows).
+    # Three threads share the interpreter: hand it over more often than the default, so a thread whose database
+    # answer has arrived does not wait behind the reader (measured in bench/README.md).
     switch_interval = sys.getswitchinterval()
     sys.setswitchinterval(min(switch_interval, 0.0005))
     try:
@@ -296,7 +296,7 @@ class _NothingToWrite(Exception):
 
 def _refresh_statistics() -> None:
     """ANALYZE the tables an import grows (see ``_analyze_after``): only the columns its statements join or
-    filter on (statistics of every text column of a large catalogue took 0.6 s each time)."""
+    filter on (statistics of every text column of a large catalogue are slow to gather: bench/README.md)."""
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {Supplier._meta.db_table} (id, neq, status)")
         for link in (RegionLink, CategoryLink):
