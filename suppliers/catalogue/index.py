@@ -9,6 +9,7 @@ from .bitmaps import (
     AreaFacet,
     DenseFacet,
     _facet_class,
+    _words,
     bitmap_of,
     bits_at,
     pack,
@@ -44,6 +45,24 @@ class _IdLookup:
             found = self.sparse_ids[positions] == ids[outside]
             slots[np.flatnonzero(outside)[found]] = self.sparse_slots[positions[found]]
         return slots
+
+    def changed(self, removed: np.ndarray, ids: np.ndarray, slots: np.ndarray, count: int) -> "_IdLookup":
+        """A copy without the ``removed`` ids and with these (id, slot) pairs (``count``: suppliers after)."""
+        limit = _dense_limit(count)
+        dense = (ids >= 0) & (ids < limit)
+        result = object.__new__(_IdLookup)
+        size = max(len(self.dense), int(ids[dense].max()) + 1 if dense.any() else 0)
+        result.dense = np.full(size, -1, np.int32)
+        result.dense[: len(self.dense)] = self.dense
+        gone = removed[(removed >= 0) & (removed < len(self.dense))]
+        result.dense[gone] = -1
+        result.dense[ids[dense]] = slots[dense]
+        keep = ~np.isin(self.sparse_ids, removed)
+        sparse_ids = np.concatenate([self.sparse_ids[keep], ids[~dense]])
+        sparse_slots = np.concatenate([self.sparse_slots[keep], slots[~dense].astype(np.int32)])
+        order = np.argsort(sparse_ids, kind="stable")
+        result.sparse_ids, result.sparse_slots = sparse_ids[order], sparse_slots[order]
+        return result
 
     @property
     def nbytes(self):
@@ -181,8 +200,11 @@ class CatalogueIndex:
         new_slots[new] = free[: int(new.sum())]
         ids_array[new_slots] = new_ids
         capacity = len(ids_array)
-        live_slots = np.flatnonzero(ids_array >= 0).astype(np.int32)
-        lookup = _IdLookup(ids_array[live_slots], live_slots, _dense_limit(len(live_slots)))
+        size = self.size - len(old_slots) + len(new_slots)
+        lookup = self.lookup.changed(np.asarray(ids, dtype=np.int64), new_ids, new_slots, size)
+        live = _grown(self.live, _words(capacity), 0)
+        live &= ~_grown(bitmap_of(old_slots, capacity), _words(capacity), 0)
+        live |= bitmap_of(new_slots, capacity)
         touched = np.concatenate([old_slots, new_slots])
         changed_bitmap = bitmap_of(touched, capacity)
 
@@ -203,7 +225,7 @@ class CatalogueIndex:
         index = CatalogueIndex(
             ids=ids_array,
             lookup=lookup,
-            live=bitmap_of(live_slots, capacity),
+            live=live,
             by_name=by_name,
             name_rank=_ranks(by_name, capacity),
             updated=updated,
