@@ -152,3 +152,22 @@ def test_parallel_load_commits_rows_and_rebuilds_every_dropped_index():
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM bench_dropped_schema")
         assert cursor.fetchone()[0] == 0
+
+
+@pytest.mark.django_db
+def test_the_writer_changes_suppliers_and_writes_an_import_file(tmp_path):
+    import csv
+
+    from bench.writer import Changes, write_import_file
+
+    load_suppliers(generate_suppliers(40, seed=9), connection=connection, seed=9)
+    changes = Changes(seed=1)
+    for number in range(10):
+        changes.one(number)
+    assert changes.done == {"description": 2, "regions": 2, "categories": 2, "verified": 2, "status": 2}
+    assert Supplier.objects.filter(status="suspended").count() == 1
+    path = tmp_path / "import.csv"
+    write_import_file(path, 3, seed=5)
+    with open(path, encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [row["neq"][:2] for row in rows] == ["88", "88", "88"] and rows[0]["status"] == "published"
