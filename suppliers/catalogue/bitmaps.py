@@ -71,6 +71,17 @@ class DenseFacet:
     def width(self) -> int:
         return len(self.stack)
 
+    def pairs(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every (slot, option) of the facet."""
+        slots, options = [], []
+        for option, row in enumerate(self.stack):
+            hits = np.flatnonzero(unpack(row, len(row) * 64)).astype(np.int32)
+            slots.append(hits)
+            options.append(np.full(len(hits), option, np.int32))
+        if not slots:
+            return np.zeros(0, np.int32), np.zeros(0, np.int32)
+        return np.concatenate(slots), np.concatenate(options)
+
     def any_of(self, options, size: int) -> np.ndarray:
         rows = [option for option in options if 0 <= option < len(self.stack)]
         if not rows:
@@ -108,10 +119,16 @@ class SparseFacet:
 
     @classmethod
     def of_pairs(cls, slots, options, *, width: int, size: int) -> "SparseFacet":
-        keys = np.unique(slots.astype(np.int64) * max(width, 1) + options.astype(np.int64))
+        keys = slots.astype(np.int64) * max(width, 1) + options.astype(np.int64)
+        keys.sort()  # in slot order, repeated pairs side by side
+        if len(keys):
+            keys = keys[np.concatenate([[True], keys[1:] != keys[:-1]])]
         return cls(
             (keys // max(width, 1)).astype(np.int32), (keys % max(width, 1)).astype(np.int32), width, size
         )
+
+    def pairs(self) -> tuple[np.ndarray, np.ndarray]:
+        return self.slots, self.options
 
     def any_of(self, options, size: int) -> np.ndarray:
         options = list(options)

@@ -92,8 +92,9 @@ class CatalogueIndex:
     updated_rank: np.ndarray
     flags: np.ndarray
     region_full: DenseFacet
-    categories: tuple  # (slots, numbers)
-    areas: tuple  # (slots, numbers)
+    areas: (
+        tuple  # (slots, numbers) of the service areas served, as loaded (facets["area"] keeps the outermost)
+    )
     facets: dict = field(repr=False)
 
     @property
@@ -115,7 +116,6 @@ class CatalogueIndex:
             self.by_updated,
             self.updated_rank,
             self.flags,
-            *self.categories,
             *self.areas,
         ]
         total = sum(array.nbytes for array in arrays) + self.lookup.nbytes + self.region_full.nbytes
@@ -141,7 +141,6 @@ class CatalogueIndex:
         region_slots, regions = cls._slots_of_pairs(lookup, region_pairs)
         flags = records["flags"].astype(np.int16)
         region_slots, regions = _with_all_quebec(region_slots, regions, flags, slots, reference)
-        categories = cls._slots_of_pairs(lookup, category_pairs)
         areas = cls._slots_of_pairs(lookup, area_pairs)
         region_full = DenseFacet.of_pairs(region_slots, regions, width=reference.widths["region"], size=size)
         index = cls(
@@ -155,22 +154,23 @@ class CatalogueIndex:
             updated_rank=_ranks(by_updated, size),
             flags=flags,
             region_full=region_full,
-            categories=categories,
             areas=areas,
             facets={},
         )
-        return index.with_reference(reference)
+        return index.with_reference(reference, cls._slots_of_pairs(lookup, category_pairs))
 
     @staticmethod
     def _slots_of_pairs(lookup: _IdLookup, pairs) -> tuple[np.ndarray, np.ndarray]:
         slots = lookup.slots_of(pairs["id"].astype(np.int64))
         kept = slots >= 0
-        return slots[kept], pairs["option"][kept].astype(np.int64)
+        return slots[kept], pairs["option"][kept].astype(np.int32)
 
-    def with_reference(self, reference: Reference) -> "CatalogueIndex":
-        """This index with every facet derived again from the loaded pairs (after the reference data changed)."""
+    def with_reference(self, reference: Reference, categories=None) -> "CatalogueIndex":
+        """This index with every facet derived again (after the reference data changed), from its categories
+        (``categories``: as loaded) and the service areas as loaded."""
         everyone = np.flatnonzero(self.ids >= 0).astype(np.int32)
-        derived = _derive(self, reference, everyone)
+        categories = categories if categories is not None else self.facets["category"].pairs()
+        derived = _derive(self, reference, everyone, categories, self.areas)
         derived["area"] = derived.pop("area_direct")
         facets = {}
         for name, (slots, options) in derived.items():
@@ -219,6 +219,8 @@ class CatalogueIndex:
 
         region_slots, regions = self._slots_of_pairs(lookup, region_pairs)
         region_slots, regions = _with_all_quebec(region_slots, regions, flags, new_slots, reference)
+        new_categories = self._slots_of_pairs(lookup, category_pairs)
+        new_areas = self._slots_of_pairs(lookup, area_pairs)
         region_full = self.region_full.replaced(
             changed_bitmap, region_slots, regions, width=reference.widths["region"], size=capacity
         )
@@ -233,13 +235,15 @@ class CatalogueIndex:
             updated_rank=_ranks(by_updated, capacity),
             flags=flags,
             region_full=region_full,
-            categories=_replaced_pairs(
-                self.categories, changed_bitmap, self._slots_of_pairs(lookup, category_pairs)
-            ),
-            areas=_replaced_pairs(self.areas, changed_bitmap, self._slots_of_pairs(lookup, area_pairs)),
+            areas=_replaced_pairs(self.areas, changed_bitmap, new_areas),
             facets={},
         )
-        derived = _derive(index, reference, new_slots.astype(np.int32))
+        derived = _derive(index, reference, new_slots.astype(np.int32), new_categories, new_areas)
+
+        def rebuilt():  # the options outgrew the layout: every facet derived again
+            categories = _replaced_pairs(self.facets["category"].pairs(), changed_bitmap, new_categories)
+            return index.with_reference(reference, categories)
+
         facets = {}
         for name, (slots, options) in derived.items():
             if name == "area_direct":
@@ -248,13 +252,13 @@ class CatalogueIndex:
             old = self.facets[name]
             if isinstance(old, _facet_class(width)):
                 facets[name] = old.replaced(changed_bitmap, slots, options, width=width, size=capacity)
-            else:  # the options outgrew the layout: rebuilt from every supplier
-                return index.with_reference(reference)
+            else:
+                return rebuilt()
         slots, options = derived["area_direct"]
         width = reference.widths["area"]
         old_direct = self.facets["area"].direct
         if not isinstance(old_direct, _facet_class(width)):
-            return index.with_reference(reference)
+            return rebuilt()
         facets["area"] = _area_facet(
             old_direct.replaced(changed_bitmap, slots, options, width=width, size=capacity), region_full
         )
@@ -369,7 +373,7 @@ def _area_facet(direct, region_full: DenseFacet) -> AreaFacet:
     return AreaFacet(direct=direct, region_full=region_full)
 
 
-def _derive(index: CatalogueIndex, reference: Reference, slots: np.ndarray) -> dict:
+def _derive(index: CatalogueIndex, reference: Reference, slots: np.ndarray, categories, areas) -> dict:
     """The facet pairs of the suppliers in ``slots``, from the loaded data and the reference data."""
     among = np.zeros(index.capacity, bool)
     among[slots] = True
@@ -378,14 +382,14 @@ def _derive(index: CatalogueIndex, reference: Reference, slots: np.ndarray) -> d
         "legal_form": _flag_pairs(slots, flags, 0, len(LEGAL_FORMS)),
         "accreditation": _flag_pairs(slots, flags, ACCREDITATION_SHIFT, len(ACCREDITATIONS)),
     }
-    cat_slots, cat_numbers = index.categories
+    cat_slots, cat_numbers = categories
     inside = among[cat_slots] if len(cat_slots) else np.zeros(0, bool)
-    cat_slots, cat_numbers = cat_slots[inside], cat_numbers[inside]
+    cat_slots, cat_numbers = cat_slots[inside].astype(np.int64), cat_numbers[inside].astype(np.int64)
     derived["category"] = (cat_slots, cat_numbers)
     sectors = _mapped(reference.category_sector, cat_numbers)
     derived["sector"] = (cat_slots[sectors >= 0], sectors[sectors >= 0])  # repeats: see SparseFacet.of_pairs
 
-    area_slots, area_numbers = index.areas
+    area_slots, area_numbers = areas
     inside = among[area_slots] if len(area_slots) else np.zeros(0, bool)
     area_slots, area_numbers = area_slots[inside].astype(np.int64), area_numbers[inside]
     region_of = _mapped(reference.area_region_array, area_numbers)

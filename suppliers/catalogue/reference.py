@@ -55,7 +55,10 @@ class Reference:
 
     @cached_property
     def widths(self) -> dict[str, int]:
-        return {facet: max(options.values(), default=-1) + 1 for facet, options in self.options.items()}
+        widths = {facet: max(options.values(), default=-1) + 1 for facet, options in self.options.items()}
+        if max(widths.values()) >= 2**31:  # the index keeps option numbers in 32 bits
+            raise ValueError("Option numbers past 2**31: renumber the options (their sequence restarted).")
+        return widths
 
     @cached_property
     def category_sector(self) -> np.ndarray:
