@@ -59,12 +59,8 @@ class DenseFacet:
     @classmethod
     def of_pairs(cls, slots, options, *, width: int, size: int) -> "DenseFacet":
         stack = np.zeros((width, _words(size)), np.uint64)
-        order = np.argsort(options, kind="stable")
-        bounds = np.searchsorted(options[order], np.arange(width + 1))
-        for option in range(width):
-            chosen = slots[order[bounds[option] : bounds[option + 1]]]
-            if len(chosen):
-                stack[option] = bitmap_of(chosen, size)
+        for option in np.flatnonzero(np.bincount(options, minlength=width)):  # few options: a pass each
+            stack[option] = bitmap_of(slots[options == option], size)
         return cls(stack)
 
     @property

@@ -2,6 +2,8 @@
 transactions committed since, and a private copy for a transaction's own uncommitted changes."""
 
 import bisect
+import ctypes
+import ctypes.util
 import threading
 from dataclasses import dataclass
 
@@ -284,6 +286,23 @@ def current_catalogue() -> Catalogue:
     return catalogue
 
 
+def _malloc_trim():
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc
+        return None
+
+
+_trim = _malloc_trim()
+
+
+def _release_memory() -> None:
+    """Give the memory a whole load used for a moment back to the system: the allocator keeps freed heap pages
+    otherwise, and a process would stay several times the index's size (bench/README.md)."""
+    if _trim is not None:
+        _trim(0)
+
+
 def _running(snapshot: Snapshot) -> list[str]:
     """The transactions the snapshot saw running (its xip), for an index lookup each in the change log."""
     return [str(xid) for xid in snapshot.running]
@@ -315,6 +334,8 @@ def _full_load() -> Catalogue:
     )
     own = int(own) if own is not None else None
     catalogue = Catalogue(index, reference, Snapshot.parse(snapshot).not_seeing(own), _database())
+    del records, regions, categories, areas
+    _release_memory()
     if own_ids or own_changes >= 0:
         _local.private = _Private(own, catalogue, tuple(own_ids), own_changes, own_truncations)
     else:

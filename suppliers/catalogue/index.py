@@ -408,12 +408,12 @@ def _derive(index: CatalogueIndex, reference: Reference, slots: np.ndarray, cate
     )
     # Service areas served directly, without those covered by their whole region or by a wider area served.
     covered = np.zeros(len(area_slots), bool)
-    for region in np.unique(region_of):
-        if region < len(full_stack):
-            same = region_of == region
+    for region in range(len(full_stack)):
+        same = region_of == region
+        if same.any():
             covered[same] = bits_at(full_stack[region], area_slots[same])
     width = max(reference.area_width, 1)
-    served = np.unique(area_slots * width + area_numbers)
+    served = np.sort(area_slots * width + area_numbers)
     parents = reference.area_parent_array
     wider = area_numbers.copy()
     for _depth in range(len(parents)):
@@ -421,9 +421,17 @@ def _derive(index: CatalogueIndex, reference: Reference, slots: np.ndarray, cate
         if not (wider >= 0).any():
             break
         has = wider >= 0
-        covered[has] |= np.isin(area_slots[has] * width + wider[has], served)
+        covered[has] |= _contains(served, area_slots[has] * width + wider[has])
     derived["area_direct"] = (area_slots[~covered], area_numbers[~covered])
     return derived
+
+
+def _contains(ordered: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """Whether each key is in the sorted array (a binary search each: no hash table of millions of keys)."""
+    if not len(ordered):
+        return np.zeros(len(keys), bool)
+    positions = np.minimum(np.searchsorted(ordered, keys), len(ordered) - 1)
+    return ordered[positions] == keys
 
 
 def _mapped(mapping: np.ndarray, keys: np.ndarray) -> np.ndarray:
