@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "axes",
     "procrastinate.contrib.django",
+    "pgtrigger",
     "accounts",
     "suppliers",
     "buyers",
@@ -140,6 +141,8 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+# Each kind of user lands in their own space; buyers become active on confirming an address of their body.
+ACCOUNT_ADAPTER = "buyers.adapter.AccountAdapter"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Répertoire ÉS] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
