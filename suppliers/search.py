@@ -503,3 +503,17 @@ class _Order:
         first = index.in_name_order(self.matched & in_name)
         rest = index.in_name_order(self.matched & ~in_name)
         return index.ids_at(np.concatenate([first, rest])[start:stop])
+
+
+def matching_ids(params: SearchParams, *, reference: Reference) -> list[int]:
+    """Ids (ascending) of every published supplier the search matches — its text, corrected as the page
+    corrects it, and its filters — whatever the page and order: what a saved search's alert compares between
+    two digests."""
+    searched_text = params.q
+    if params.q and not params.exact:
+        searched_text = correct_query(params.q) or params.q
+    index = _index_of(reference)
+    query = text_query(searched_text) if searched_text else None
+    within = index.of_ids(text_matches(query)) if query is not None else None
+    _counts, matched = index.facet_counts(option_bits(params, reference), within)
+    return sorted(index.ids_at(index.in_name_order(matched)))
