@@ -51,7 +51,7 @@ class Labels:
 
 
 def region_codes_of(supplier) -> list[str]:
-    """Works on search results (code arrays) and on suppliers with prefetched regions."""
+    """Works on ``SupplierRow``s and suppliers with ``buyers.rows.with_codes``, else reads them (a query)."""
     codes = getattr(supplier, "region_codes", None)
     return sorted(codes) if codes is not None else [region.code for region in supplier.regions_served.all()]
 

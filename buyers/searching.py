@@ -10,8 +10,10 @@ from django.http import QueryDict
 from suppliers.forms import SupplierSearchForm
 from suppliers.search import SearchParams, load_reference, matching_ids, search_suppliers
 
+from .rows import supplier_rows
+
 # Rows read per query while streaming an export.
-EXPORT_CHUNK = 500
+EXPORT_CHUNK = 1000
 
 
 @dataclass
@@ -40,29 +42,33 @@ def validated_search(data) -> ValidatedSearch:
     return ValidatedSearch(form=form, params=params, reference=reference)
 
 
+def _results(search: ValidatedSearch):
+    """The search's results without reading a page of rows (their order and count only)."""
+    return search_suppliers(replace(search.params, page=1, page_size=1), reference=search.reference)
+
+
 def search_count(search: ValidatedSearch) -> int:
-    return search_suppliers(replace(search.params, page=1, page_size=1), reference=search.reference).count
+    return _results(search).count
 
 
 def first_results(search: ValidatedSearch, limit: int):
-    """The count and the first ``limit`` suppliers in the page's order (one read of the rows)."""
-    results = search_suppliers(replace(search.params, page=1, page_size=limit), reference=search.reference)
-    return results.count, list(results.page.object_list)
+    """The count and the first ``limit`` suppliers in the page's order, as ``SupplierRow``s."""
+    results = _results(search)
+    return results.count, supplier_rows(results.ids(0, limit))
 
 
 class SearchRows:
-    """The suppliers of a search in the page's order, read ``EXPORT_CHUNK`` at a time; ``count`` is known first."""
+    """The suppliers of a search in the page's order, as ``SupplierRow``s read ``EXPORT_CHUNK`` at a time;
+    ``count`` is known first."""
 
-    def __init__(self, search: ValidatedSearch, *, chunk: int = EXPORT_CHUNK):
-        self.results = search_suppliers(
-            replace(search.params, page=1, page_size=chunk), reference=search.reference
-        )
+    def __init__(self, search: ValidatedSearch, *, chunk: int | None = None):
+        self.results = _results(search)
         self.count = self.results.count
+        self.chunk = chunk or EXPORT_CHUNK
 
     def __iter__(self) -> Iterator:
-        yield from self.results.page.object_list
-        for number in range(2, math.ceil(self.count / self.results.paginator.per_page) + 1):
-            yield from self.results.paginator.page(number).object_list
+        for number in range(math.ceil(self.count / self.chunk)):
+            yield from supplier_rows(self.results.ids(number * self.chunk, (number + 1) * self.chunk))
 
 
 def current_matches(search: ValidatedSearch) -> list[int]:

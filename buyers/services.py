@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Count
+from django.db.models.expressions import RawSQL
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -231,7 +232,8 @@ def rotation_counts(*, organisation_id: int, supplier_ids: Iterable[int], on) ->
     rows = (
         ShortlistDecision.objects.filter(
             entry__shortlist__owner__organisation_id=organisation_id,
-            entry__supplier_id__in=list(supplier_ids),
+            # One array parameter rather than one per supplier (a record may hold a thousand).
+            entry__supplier_id__in=RawSQL("SELECT unnest(%s::int[])", [list(supplier_ids)]),
             decision__in=ROTATION_DECISIONS,
             decided_on__gte=since,
             decided_on__lte=on,

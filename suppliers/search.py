@@ -419,6 +419,10 @@ class SearchResults:
     searched_text: str  # the text actually searched (corrected, or as typed)
     corrected_from: str | None = None  # the text as typed, when it was corrected
 
+    def ids(self, start: int = 0, stop: int | None = None) -> list[int]:
+        """Ids of a slice of the results, in their order, without reading their rows (exports, records)."""
+        return self.paginator.object_list.ids_of_slice(start, stop)
+
 
 def result_rows():
     """The rows shown for a page of results, with their region and category codes (one query a page)."""

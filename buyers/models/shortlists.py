@@ -110,11 +110,8 @@ class Shortlist(models.Model):
 
 class ShortlistEntryQuerySet(models.QuerySet):
     def for_page(self):
-        """Entries with what the list page, its exports and records show, in a fixed number of queries."""
-        return self.select_related("supplier__head_office_region").prefetch_related(
-            models.Prefetch("supplier__regions_served", queryset=Region.objects.order_by("code")),
-            models.Prefetch("supplier__categories", queryset=Category.objects.order_by("position", "code")),
-        )
+        """Entries with their supplier (regions and categories are attached by ``buyers.rows.with_codes``)."""
+        return self.select_related("supplier__head_office_region")
 
 
 class ShortlistEntry(models.Model):

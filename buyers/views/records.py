@@ -26,7 +26,7 @@ from ..models import (
 )
 from ..searching import first_results, validated_search
 from .common import filter_querystring, paginate
-from .shortlists import ENTRIES_PER_LIST_MAX, visible_shortlist_or_404
+from .shortlists import list_entries, visible_shortlist_or_404
 
 
 @dataclass
@@ -50,7 +50,7 @@ def _source_from_request(request, buyer) -> RecordSourceData | None:
         if not shortlist_id.isdigit():
             return None
         shortlist = visible_shortlist_or_404(buyer, int(shortlist_id))
-        entries = list(shortlist.entries.for_page()[:ENTRIES_PER_LIST_MAX])
+        entries = list_entries(shortlist)
         return RecordSourceData(
             source=RecordSource.SHORTLIST,
             suppliers=[entry.supplier for entry in entries],

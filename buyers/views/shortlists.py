@@ -1,19 +1,22 @@
 from django.contrib import messages
 from django.db.models import Count
 from django.http import Http404
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from suppliers.models import Supplier
+from suppliers.models import Region, Supplier
 
 from .. import services
 from ..access import buyer_required
+from ..entries import EntryRenderer
 from ..exports import Labels, shortlist_cells, shortlist_header, spreadsheet_response
 from ..filters import ShortlistFilter
 from ..forms import NEW_SHORTLIST, AddToShortlistForm, EntryForm, ShortlistForm
 from ..models import ExportKind, Shortlist, ShortlistEntry
+from ..rows import with_codes
 from .common import filter_querystring, paginate, safe_next
 
 # A list page shows all its entries at once: a list is a working set, not a catalogue.
@@ -83,18 +86,38 @@ def shortlist_delete(request, pk, buyer):
     return redirect("buyers:shortlist_list")
 
 
-@buyer_required
-def shortlist_detail(request, pk, buyer):
-    shortlist = visible_shortlist_or_404(buyer, pk)
-    editable = shortlist.is_editable_by(buyer)
+def list_entries(shortlist) -> list[ShortlistEntry]:
+    """The list's entries with their suppliers' region and category codes (three queries)."""
     entries = list(shortlist.entries.for_page()[:ENTRIES_PER_LIST_MAX])
-    for entry in entries:
-        entry.form = EntryForm(instance=entry, prefix=f"entry-{entry.pk}") if editable else None
+    with_codes([entry.supplier for entry in entries])
+    return entries
+
+
+def _render_list(request, shortlist, buyer, *, invalid=None, status=200):
+    """The list page; ``invalid`` is an entry form sent with errors, shown again with what was typed."""
+    editable = shortlist.is_editable_by(buyer)
+    renderer = EntryRenderer(
+        shortlist=shortlist,
+        editable=editable,
+        csrf_token=get_token(request),
+        region_names=dict(Region.objects.values_list("code", "name")),
+    )
+    entries = list_entries(shortlist)
+    rendered = [
+        renderer.render(entry, invalid if invalid is not None and invalid.instance.pk == entry.pk else None)
+        for entry in entries
+    ]
     return render(
         request,
         "buyers/shortlist_detail.html",
-        {"shortlist": shortlist, "entries": entries, "editable": editable, "buyer": buyer},
+        {"shortlist": shortlist, "entries": rendered, "editable": editable, "buyer": buyer},
+        status=status,
     )
+
+
+@buyer_required
+def shortlist_detail(request, pk, buyer):
+    return _render_list(request, visible_shortlist_or_404(buyer, pk), buyer)
 
 
 @require_POST
@@ -156,16 +179,7 @@ def entry_update(request, pk, entry_pk, buyer):
         )
         return redirect(f"{entry.shortlist.get_absolute_url()}#entry-{entry.pk}")
     # Show the list again with this entry's errors and what was typed.
-    shortlist = visible_shortlist_or_404(buyer, pk)
-    entries = list(shortlist.entries.for_page()[:ENTRIES_PER_LIST_MAX])
-    for other in entries:
-        other.form = form if other.pk == entry.pk else EntryForm(instance=other, prefix=f"entry-{other.pk}")
-    return render(
-        request,
-        "buyers/shortlist_detail.html",
-        {"shortlist": shortlist, "entries": entries, "editable": True, "buyer": buyer},
-        status=400,
-    )
+    return _render_list(request, visible_shortlist_or_404(buyer, pk), buyer, invalid=form, status=400)
 
 
 @require_POST
@@ -180,7 +194,7 @@ def entry_remove(request, pk, entry_pk, buyer):
 @buyer_required
 def shortlist_export(request, pk, fmt, buyer):
     shortlist = visible_shortlist_or_404(buyer, pk)
-    entries = list(shortlist.entries.for_page()[:ENTRIES_PER_LIST_MAX])
+    entries = list_entries(shortlist)
     labels, site = Labels(), request.build_absolute_uri("/")[:-1]
     services.export_log(user=request.user, kind=ExportKind.SHORTLIST, fmt=fmt, rows=len(entries))
     return spreadsheet_response(

@@ -173,7 +173,7 @@ def test_the_search_page_offers_exports_under_the_cap_and_says_why_not_over_it(
 
 
 def test_rows_are_read_a_chunk_at_a_time_in_the_pages_order(client, buyer_a, caterers, monkeypatch):
-    monkeypatch.setattr(searching, "EXPORT_CHUNK", 2)
+    monkeypatch.setattr(searching, "EXPORT_CHUNK", 3)  # a full chunk, then a partial one
     client.force_login(buyer_a.user)
     rows = csv_rows(client.get(CSV_URL + "?sector=alimentation&sort=name"))
     assert [row[1] for row in rows[1:]] == [
