@@ -229,7 +229,9 @@ def test_periodic_digest_tasks_are_declared_in_code():
     assert periodic["buyers.tasks.send_monthly_digests"] == "0 12 1 * *"
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: the regions and categories this test needs are restored before it, and the other
+# transactional tests that follow find the database as migrations left it.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_real_worker_sends_the_weekly_digest(buyer_a, caterers, monkeypatch):
     from tests.test_task_queue import run_worker_until_idle
 
