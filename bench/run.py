@@ -155,6 +155,26 @@ def measure_index_load() -> dict:
     }
 
 
+def run_workspace(args, measured: dict, progress) -> dict:
+    """The buyers' workspace kinds (bench/workspace.py), unless ``--kinds`` leaves them out; merged into the
+    summaries."""
+    from bench import workspace
+
+    if args.kinds and not set(args.kinds.split(",")) & set(workspace.KINDS):
+        return {"targets_missed": [], "details": None, "lines": []}
+    result = workspace.measure_workspace(
+        requests=args.requests, warmup=args.warmup, budget=args.budget, progress=progress
+    )
+    measured["summaries"].update(result["summaries"])
+    measured["slowest"].update(result["slowest"])
+    details = {"setup": result["setup"], "export_memory": result["export_memory"]}
+    return {
+        "targets_missed": workspace.check_targets(result["summaries"]),
+        "details": details,
+        "lines": workspace.memory_lines(result["export_memory"]),
+    }
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -213,6 +233,7 @@ def main(argv=None) -> int:
         do_explain=args.explain,
         progress=progress,
     )
+    workspace = run_workspace(args, measured, progress)
     machine = machine_info(connection)
     report = {
         "size": args.size,
@@ -224,7 +245,8 @@ def main(argv=None) -> int:
         "machine": machine,
         "database": info,
         "summaries": measured["summaries"],
-        "targets_missed": check_targets(args.size, measured["summaries"]),
+        "targets_missed": check_targets(args.size, measured["summaries"]) + workspace["targets_missed"],
+        "workspace": workspace["details"],
         "mix": measured["mix"],
         "slowest": measured["slowest"],
     }
@@ -240,6 +262,8 @@ def main(argv=None) -> int:
         f"{INDEX_LOADS} loads; the check before each search {index_load['check_median_ms']} ms; "
         f"{index_load['megabytes']} MB per process."
     )
+    for line in workspace["lines"]:
+        print(line)
     if args.explain:
         for kind, request in measured["slowest"].items():
             for query in request.get("queries", []):

@@ -388,6 +388,10 @@ class SearchResults:
     searched_text: str  # the text actually searched (corrected, or as typed)
     corrected_from: str | None = None  # the text as typed, when it was corrected
 
+    def ids(self, start: int = 0, stop: int | None = None) -> list[int]:
+        """Ids of a slice of the results, in their order, without reading their rows (exports, records)."""
+        return self.paginator.object_list.ids_of_slice(start, stop)
+
 
 def result_rows():
     """The rows shown for a page of results, with their region and category codes (one query a page). A supplier
@@ -477,3 +481,17 @@ class _Order:
         if stop > first:
             slots.append(index.ordered(self.matched & ~in_name, "name", max(0, start - first), stop - first))
         return index.ids_at(np.concatenate(slots))
+
+
+def matching_ids(params: SearchParams, *, catalogue: Catalogue) -> list[int]:
+    """Ids (ascending) of every published supplier the search matches — its text, corrected as the page
+    corrects it, and its filters — whatever the page and order: what a saved search's alert compares between
+    two digests."""
+    searched_text = params.q
+    if params.q and not params.exact:
+        searched_text = correct_query(params.q) or params.q
+    index, reference = catalogue.index, catalogue.reference
+    query = text_query(searched_text) if searched_text else None
+    within = index.of_ids(text_matches(query)) if query is not None else None
+    _counts, matched = index.facet_counts(option_numbers(params, reference), reference, within)
+    return sorted(int(pk) for pk in index.ids_at(index.ordered(matched, "name")))
