@@ -37,7 +37,7 @@ DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 # A query word is replaced only by a known word at least this similar (pg_trgm similarity, 0 to 1).
 TYPO_SIMILARITY_THRESHOLD = 0.4
-# A correction is at most this many letters shorter than the word typed (a shorter word is a broader one).
+# A correction is at most this many letters shorter than the word typed (a much shorter word is a broader one).
 MAX_SHORTER_CORRECTION = 2
 # Shorter words are too ambiguous to correct (and are often abbreviations).
 MIN_CORRECTABLE_LENGTH = 4
@@ -203,9 +203,9 @@ def _websearch(text, config, invert=False):
 
 
 # For each query word: is it in the lexicon, or does it match a published supplier (stems, newer words), or does it
-# have synonyms (then it is searched with them)? If not, the most similar lexicon word, but never a broader one: not
-# a word the typed one contains (« multiservices » is not « services »), nor one much shorter. Stop words (no lexeme
-# in one language) are left alone. One query for all words.
+# have synonyms (then it is searched with them)? If not, the most similar lexicon word, but never a broader one: a
+# typo drops a letter or two, so a much shorter word is a part of the word typed (« multiservices » is not
+# « services »). Stop words (no lexeme in one language) are left alone. One query for all words.
 # The lexicon is kept by the database and applied when a transaction commits: until then, the transaction's own
 # changes (suppliers_search_word_change, migration 0011) are read beside it.
 CORRECTION_SQL = f"""
@@ -224,7 +224,7 @@ SELECT w.word, (
         WHERE p.word %% n.norm AND NOT EXISTS (SELECT 1 FROM {SearchTerm._meta.db_table} t WHERE t.word = p.word)
     ) AS candidate
     WHERE candidate.documents > 0 AND similarity(candidate.word, n.norm) >= %s
-      AND strpos(n.norm, candidate.word) = 0 AND length(candidate.word) >= length(n.norm) - %s
+      AND length(candidate.word) >= length(n.norm) - %s
     ORDER BY similarity(candidate.word, n.norm) DESC, candidate.documents DESC, candidate.word
     LIMIT 1)
 FROM unnest(%s::text[]) AS w(word)
