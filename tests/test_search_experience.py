@@ -127,7 +127,10 @@ def test_the_way_back_is_only_ever_a_query_string_of_the_search_page(client, lis
     html = detail.content.decode()
     assert "<script>x" not in html
     back = re.search(r'<nav class="breadcrumbs".*?</nav>', html, re.S).group(0)
-    assert f'href="{SEARCH_URL}?' in back
+    assert f'href="{SEARCH_URL}?%22%3E%3Cscript%3Ex%3C%2Fscript%3E=&amp;q=a"' in back
+    too_long = client.get(supplier.get_absolute_url(), {"recherche": "q=" + "a" * 5000})
+    back = re.search(r'<nav class="breadcrumbs".*?</nav>', too_long.content.decode(), re.S).group(0)
+    assert f'<a href="{SEARCH_URL}">Trouver un fournisseur</a>' in back
     assertContains(detail, f'<link rel="canonical" href="http://testserver{supplier.get_absolute_url()}">')
 
 
