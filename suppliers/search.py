@@ -480,7 +480,10 @@ def _text(params: SearchParams, index):
         corrected = correct_query(text)
         if corrected is not None:
             searched_text, corrected_from = corrected, params.q
-    query = text_query(searched_text) if searched_text else None
+    # Quoted phrases and « exactly these words » are searched as typed: no synonyms (nor, inside a phrase, the
+    # costly alternatives they would put in it).
+    synonyms = not params.exact and '"' not in searched_text
+    query = text_query(searched_text, synonyms=synonyms) if searched_text else None
     within = index.of_ids(text_matches(query)) if query is not None else None
     return searched_text, corrected_from, text_query(searched_text, synonyms=False) if query else None, within
 

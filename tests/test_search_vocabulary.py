@@ -170,3 +170,9 @@ def test_a_real_typo_is_still_corrected(client, vocabulary):
     response = client.get(SEARCH_URL, {"q": "imprimrie"})
     assert response.context["results"].corrected_from == "imprimrie"
     assert [supplier.name for supplier in response.context["suppliers"]] == ["Imprimerie Solidaire"]
+
+
+def test_quoted_phrases_and_exact_searches_use_no_synonyms(client, vocabulary):
+    assert found(client, q='"entretien ménager"') == ["Ménage Pro"]
+    assert found(client, q="nettoyage", exact="1") == []
+    assert found(client, q="nettoyage") == ["Bright Spaces", "Ménage Pro"]
