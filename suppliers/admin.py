@@ -22,6 +22,7 @@ from .models import (
     Category,
     Offering,
     Region,
+    SearchSynonym,
     Sector,
     Status,
     Supplier,
@@ -340,6 +341,14 @@ class CategoryAdmin(admin.ModelAdmin):
     list_display = ["code", "name_fr", "name_en", "sector", "unspsc_segment"]
     list_filter = ["sector"]
     search_fields = ["code", "name_fr", "name_en"]
+
+
+@admin.register(SearchSynonym)
+class SearchSynonymAdmin(admin.ModelAdmin):
+    """The synonyms the search applies in both languages; a change is in the next search (migration 0013)."""
+
+    list_display = ["__str__", "note"]
+    search_fields = ["terms", "note"]
 
 
 @admin.register(Offering)

@@ -16,6 +16,10 @@ from .search import DEFAULT_PAGE_SIZE, FACETS, MAX_PAGE_SIZE, Reference, SearchP
 WIDE_FACETS = ("area", "category")
 WIDE_OPTIONS_SHOWN = 10
 FOUND_OPTIONS_SHOWN = 40
+# Other facets show this many options; the rest are behind a disclosure (open when one of them is selected).
+OPTIONS_SHOWN = 6
+# What the search page offers for results per page (the API takes any size up to MAX_PAGE_SIZE).
+PAGE_SIZES = (DEFAULT_PAGE_SIZE, 50, MAX_PAGE_SIZE)
 
 
 class OptionsField(forms.MultipleChoiceField):
@@ -128,13 +132,23 @@ class SupplierSearchForm(forms.Form):
                 groups.append(self._wide_group(name, params, facets[name]))
                 continue
             selected = set(getattr(params, name))
+            choices = list(self.fields[name].choices)
             options = [
                 _option_html(
                     f"f-{name}-{value}", name, value, label, facets[name].get(value, 0), value in selected
                 )
-                for value, label in self.fields[name].choices
+                for value, label in choices
             ]
-            groups.append({"name": name, "legend": self.fields[name].label, "options": options})
+            collapsed = options[OPTIONS_SHOWN:] if len(options) > OPTIONS_SHOWN + 1 else []
+            groups.append(
+                {
+                    "name": name,
+                    "legend": self.fields[name].label,
+                    "options": options[: len(options) - len(collapsed)],
+                    "collapsed": collapsed,
+                    "collapsed_selected": any(value in selected for value, _label in choices[OPTIONS_SHOWN:]),
+                }
+            )
         return groups
 
     def _wide_group(self, name: str, params: SearchParams, counts: dict[str, int]) -> dict:

@@ -552,8 +552,9 @@ class Supplier(models.Model):
                                           o.serves_all_quebec)));
                 PERFORM suppliers_search_text_changed(ARRAY(
                     SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
-                    WHERE (n.status, n.name, n.description_fr, n.description_en)
-                        IS DISTINCT FROM (o.status, o.name, o.description_fr, o.description_en)));
+                    WHERE (n.status, n.name, n.description_fr, n.description_en, n.city, n.postal_code)
+                        IS DISTINCT FROM (o.status, o.name, o.description_fr, o.description_en, o.city,
+                                          o.postal_code)));
                 RETURN NULL;""",
             ),
             pgtrigger.Trigger(
@@ -781,3 +782,40 @@ class SearchTerm(models.Model):
 
     def __str__(self):
         return self.word
+
+
+class SearchSynonym(models.Model):
+    """A group of words and phrases that mean the same thing to a buyer, in French and English (« nettoyage »,
+    « entretien ménager », « cleaning », « janitorial »): a search for any of them finds the others, in both
+    languages. Staff keep the list in the admin.
+
+    The database derives the rewrite rules the search applies to queries (``suppliers_search_synonym_rule``, one
+    per term and search configuration, migration 0013) with a trigger on this table.
+    """
+
+    terms = models.TextField(
+        _("termes"),
+        max_length=2000,
+        help_text=_("Un terme par ligne (un mot ou une expression), en français ou en anglais."),
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("synonyme de recherche")
+        verbose_name_plural = _("synonymes de recherche")
+        ordering = ["terms"]
+        triggers = [
+            pgtrigger.Trigger(
+                name="search_synonyms_changed",
+                when=pgtrigger.After,
+                operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete | pgtrigger.Truncate,
+                level=pgtrigger.Statement,
+                func="PERFORM suppliers_search_synonyms_refresh(); RETURN NULL;",
+            )
+        ]
+
+    def __str__(self):
+        return ", ".join(self.term_list())
+
+    def term_list(self) -> list[str]:
+        return [term.strip() for term in self.terms.splitlines() if term.strip()]

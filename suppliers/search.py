@@ -37,6 +37,8 @@ DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 # A query word is replaced only by a known word at least this similar (pg_trgm similarity, 0 to 1).
 TYPO_SIMILARITY_THRESHOLD = 0.4
+# A correction is at most this many letters shorter than the word typed (a much shorter word is a broader one).
+MAX_SHORTER_CORRECTION = 2
 # Shorter words are too ambiguous to correct (and are often abbreviations).
 MIN_CORRECTABLE_LENGTH = 4
 # Up to this many results, relevance is PostgreSQL's ts_rank over the whole text; past it, suppliers with the words
@@ -114,6 +116,9 @@ class ParsedQuery:
     negative: tuple[str, ...] = field(default=())
 
 
+SEARCH_CONFIGS = (FRENCH_SEARCH_CONFIG, ENGLISH_SEARCH_CONFIG)
+
+
 def parse_query(text: str) -> ParsedQuery:
     """Split web-search text into what must match and the negated terms (``-word``, ``-"a phrase"``)."""
     positive, negative = [], []
@@ -125,8 +130,9 @@ def parse_query(text: str) -> ParsedQuery:
     return ParsedQuery(positive=" ".join(positive), negative=tuple(negative))
 
 
-def text_query(text: str) -> SearchQuery | None:
-    """The tsquery for web-search text, in French or English; ``None`` when there is nothing to search.
+def text_query(text: str, *, synonyms: bool = True) -> SearchQuery | None:
+    """The tsquery for web-search text, in French or English; ``None`` when there is nothing to search. With
+    ``synonyms``, words and phrases with synonyms (``SearchSynonym``) match any of them.
 
     ``websearch_to_tsquery(fr, q) || websearch_to_tsquery(en, q)`` would let a negated word through whenever one
     language's branch does not see it, so negated terms are taken out and excluded in both languages.
@@ -134,10 +140,13 @@ def text_query(text: str) -> SearchQuery | None:
     parsed = parse_query(text)
     query = None
     if parsed.positive.strip():
-        query = EitherLanguage(
-            _websearch(parsed.positive, FRENCH_SEARCH_CONFIG),
-            _websearch(parsed.positive, ENGLISH_SEARCH_CONFIG),
-        )
+        french, english = (_websearch(parsed.positive, config) for config in SEARCH_CONFIGS)
+        if synonyms:
+            french, english = (
+                WithSynonyms(french, FRENCH_SEARCH_CONFIG),
+                WithSynonyms(english, ENGLISH_SEARCH_CONFIG),
+            )
+        query = EitherLanguage(french, english)
     if parsed.negative:
         excluded = " or ".join(parsed.negative)
         exclusion = _websearch(excluded, FRENCH_SEARCH_CONFIG, invert=True) & _websearch(
@@ -164,12 +173,39 @@ class EitherLanguage(SearchQueryCombinable, Func):
         )
 
 
+# The synonym rules of one search configuration (``SearchSynonym``, derived by the database: migration 0013).
+SYNONYM_RULES_SQL = (
+    "SELECT target, substitute FROM suppliers_search_synonym_rule WHERE config = '{config}'::regconfig"
+)
+
+
+class WithSynonyms(SearchQueryCombinable, Func):
+    """The query with each word or phrase that has synonyms replaced by the OR of its group (``ts_rewrite``).
+    A sub-select, so that it is computed once per statement and the GIN index still serves ``@@``."""
+
+    output_field = SearchQueryField()
+    config = None
+
+    def __init__(self, query, config):
+        super().__init__(query)
+        self.synonyms_config = config
+
+    def as_sql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"(SELECT ts_rewrite({sql}, %s))", [
+            *params,
+            SYNONYM_RULES_SQL.format(config=self.synonyms_config),
+        ]
+
+
 def _websearch(text, config, invert=False):
     return SearchQuery(text, config=config, search_type="websearch", invert=invert)
 
 
-# For each query word: is it in the lexicon, or does it match a published supplier (stems, newer words)? If not,
-# the most similar lexicon word. Stop words (no lexeme in one language) are left alone. One query for all words.
+# For each query word: is it in the lexicon, or does it match a published supplier (stems, newer words), or does it
+# have synonyms (then it is searched with them)? If not, the most similar lexicon word, but never a broader one: a
+# typo drops a letter or two, so a much shorter word is a part of the word typed (« multiservices » is not
+# « services »). Stop words (no lexeme in one language) are left alone. One query for all words.
 # The lexicon is kept by the database and applied when a transaction commits: until then, the transaction's own
 # changes (suppliers_search_word_change, migration 0011) are read beside it.
 CORRECTION_SQL = f"""
@@ -188,12 +224,17 @@ SELECT w.word, (
         WHERE p.word %% n.norm AND NOT EXISTS (SELECT 1 FROM {SearchTerm._meta.db_table} t WHERE t.word = p.word)
     ) AS candidate
     WHERE candidate.documents > 0 AND similarity(candidate.word, n.norm) >= %s
+      AND length(candidate.word) >= length(n.norm) - %s
     ORDER BY similarity(candidate.word, n.norm) DESC, candidate.documents DESC, candidate.word
     LIMIT 1)
 FROM unnest(%s::text[]) AS w(word)
 CROSS JOIN LATERAL (SELECT lower(unaccent(w.word)) AS norm) AS n
 WHERE ts_lexize('french_stem', n.norm) <> '{{}}' AND ts_lexize('english_stem', n.norm) <> '{{}}'
   AND NOT EXISTS (SELECT 1 FROM lexicon t WHERE t.word = n.norm AND t.documents > 0)
+  AND NOT EXISTS (
+    SELECT 1 FROM suppliers_search_synonym_rule r
+    WHERE r.target = plainto_tsquery('{FRENCH_SEARCH_CONFIG}', w.word) AND r.config = '{FRENCH_SEARCH_CONFIG}'::regconfig
+       OR r.target = plainto_tsquery('{ENGLISH_SEARCH_CONFIG}', w.word) AND r.config = '{ENGLISH_SEARCH_CONFIG}'::regconfig)
   AND NOT EXISTS (
     SELECT 1 FROM {SEARCH_DOCUMENT_TABLE} d WHERE d.document @@ (
         plainto_tsquery('{FRENCH_SEARCH_CONFIG}', w.word) || plainto_tsquery('{ENGLISH_SEARCH_CONFIG}', w.word)))
@@ -212,7 +253,7 @@ def correct_query(text: str) -> str | None:
     if not words:
         return None
     with connection.cursor() as cursor:
-        cursor.execute(CORRECTION_SQL, [TYPO_SIMILARITY_THRESHOLD, words])
+        cursor.execute(CORRECTION_SQL, [TYPO_SIMILARITY_THRESHOLD, MAX_SHORTER_CORRECTION, words])
         replacements = {word: suggestion for word, suggestion in cursor.fetchall() if suggestion}
     if not replacements:
         return None
@@ -415,6 +456,38 @@ def result_rows():
     )
 
 
+# A search box holding only an NEQ (10 digits, spaces or dashes ignored) looks that enterprise up.
+NEQ_QUERY_RE = re.compile(r"^[\s-]*(?:\d[\s-]*){10}$")
+# A postal code typed without its space (« G5L1A1 ») is searched as written in listings (« G5L 1A1 »).
+POSTAL_CODE_RE = re.compile(r"\b([A-Za-z]\d[A-Za-z])-?(\d[A-Za-z]\d)\b")
+
+
+def neq_in_query(text: str) -> str | None:
+    """The NEQ the search text is, or None."""
+    return re.sub(r"\D", "", text) if NEQ_QUERY_RE.match(text) else None
+
+
+def _text(params: SearchParams, index):
+    """The text part of a search: ``(searched text, text as typed if corrected, tsquery to rank by, bitmap of
+    matches)``; the query and the bitmap are None without text. Synonyms widen the matches, but relevance is
+    that of the words searched (their users first). An NEQ is looked up exactly, without text search."""
+    if neq := neq_in_query(params.q):
+        ids = Supplier.objects.published().filter(neq=neq).values_list("pk", flat=True)
+        return neq, None, None, index.of_ids(np.array(list(ids), dtype=np.int64))
+    text = POSTAL_CODE_RE.sub(r"\1 \2", params.q)
+    searched_text, corrected_from = text, None
+    if text and not params.exact:
+        corrected = correct_query(text)
+        if corrected is not None:
+            searched_text, corrected_from = corrected, params.q
+    # Quoted phrases and « exactly these words » are searched as typed: no synonyms (nor, inside a phrase, the
+    # costly alternatives they would put in it).
+    synonyms = not params.exact and '"' not in searched_text
+    query = text_query(searched_text, synonyms=synonyms) if searched_text else None
+    within = index.of_ids(text_matches(query)) if query is not None else None
+    return searched_text, corrected_from, text_query(searched_text, synonyms=False) if query else None, within
+
+
 def search_suppliers(params: SearchParams, *, catalogue: Catalogue, clamp_page: bool = True) -> SearchResults:
     """Run a search: typo correction and text matches (with text), then, by relevance, the ranks of at most
     ``EXACT_RANK_LIMIT`` results or the name matches of more; then the page of results. ``catalogue`` is the
@@ -426,19 +499,13 @@ def search_suppliers(params: SearchParams, *, catalogue: Catalogue, clamp_page: 
     by name. With ``clamp_page`` a page past the last gives the last page (the HTML page); without it,
     ``page`` is None.
     """
-    searched_text, corrected_from = params.q, None
-    if params.q and not params.exact:
-        corrected = correct_query(params.q)
-        if corrected is not None:
-            searched_text, corrected_from = corrected, params.q
     index, reference = catalogue.index, catalogue.reference
-    query = text_query(searched_text) if searched_text else None
-    within = index.of_ids(text_matches(query)) if query is not None else None
+    searched_text, corrected_from, query, within = _text(params, index)
     counts, matched = index.facet_counts(option_numbers(params, reference), reference, within)
     count = popcount(matched)
 
     sort = params.sort or Sort.RELEVANCE
-    if sort == Sort.RELEVANCE and not parse_query(searched_text).positive.strip():
+    if sort == Sort.RELEVANCE and (query is None or not parse_query(searched_text).positive.strip()):
         sort = Sort.NAME
     order = _Order(index, matched, sort, query, count)
     paginator = CountedPaginator(OrderedPage(order.ids, result_rows()), params.page_size, count=count)
@@ -487,11 +554,7 @@ def matching_ids(params: SearchParams, *, catalogue: Catalogue) -> list[int]:
     """Ids (ascending) of every published supplier the search matches — its text, corrected as the page
     corrects it, and its filters — whatever the page and order: what a saved search's alert compares between
     two digests."""
-    searched_text = params.q
-    if params.q and not params.exact:
-        searched_text = correct_query(params.q) or params.q
     index, reference = catalogue.index, catalogue.reference
-    query = text_query(searched_text) if searched_text else None
-    within = index.of_ids(text_matches(query)) if query is not None else None
+    _searched, _corrected_from, _query, within = _text(params, index)
     _counts, matched = index.facet_counts(option_numbers(params, reference), reference, within)
     return sorted(int(pk) for pk in index.ids_at(index.ordered(matched, "name")))

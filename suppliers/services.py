@@ -176,11 +176,12 @@ class _DocumentsAhead:
     SQL = """
         COPY (
             SELECT r.neq, e.title, e.document, e.words
-            FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], %s::text[])
-                AS r(neq, name, description_fr, description_en, categories)
+            FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[])
+                AS r(neq, name, description_fr, description_en, categories, city, postal_code)
             CROSS JOIN LATERAL suppliers_search_entry(
                 r.name, r.description_fr, r.description_en,
-                suppliers_search_category_text(string_to_array(r.categories, ';')) || ' ') AS e
+                suppliers_search_category_text(string_to_array(r.categories, ';')) || ' ' || ' '
+                    || suppliers_search_place_text(r.city, r.postal_code)) AS e
         ) TO STDOUT (FORMAT binary)
     """
 
@@ -203,6 +204,8 @@ class _DocumentsAhead:
             [row.values["description_fr"] for row in rows],
             [row.values["description_en"] for row in rows],
             [";".join(row.categories) for row in rows],
+            [row.values["city"] for row in rows],
+            [row.values["postal_code"] for row in rows],
         ]
         return self.executor.submit(self._compute, columns)
 

@@ -1,12 +1,19 @@
 import json
 import re
+from urllib.parse import urlencode
 
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from .forms import SupplierSearchForm
+from .forms import PAGE_SIZES, SupplierSearchForm
 from .models import Accreditation, CoopType, LegalForm, Supplier
 from .search import Sort, current_catalogue, search_suppliers
+
+# The parameter of a supplier page that holds the search it was reached from (for its breadcrumb).
+RETURN_PARAMETER = "recherche"
+MAX_RETURN_LENGTH = 4000
 
 # json_script's escapes, for a <script type="application/ld+json"> that json_script cannot produce.
 JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
@@ -31,6 +38,8 @@ def supplier_search(request):
         supplier.category_names = [
             reference.categories_by_code[code].name for code in supplier.category_codes
         ]
+        supplier.phone_uri = phone_uri(supplier.phone)
+    current_querystring = params.querystring(page=results.page.number)
     return render(
         request,
         "suppliers/search.html",
@@ -45,16 +54,23 @@ def supplier_search(request):
             "exact_querystring": params.querystring(q=results.corrected_from or "", exact=True),
             "without_text_querystring": params.querystring(q=""),
             "without_filters_querystring": params.querystring(clear_filters=True),
-            "current_querystring": params.querystring(page=results.page.number),
+            "current_querystring": current_querystring,
+            # Supplier pages linked from the results lead back to this page of this search (their breadcrumb).
+            "from_search": urlencode({RETURN_PARAMETER: current_querystring}) if current_querystring else "",
+            "page_sizes": sorted({*PAGE_SIZES, params.page_size}),
         },
     )
 
 
 def supplier_detail(request, neq):
     supplier = get_object_or_404(Supplier.objects.published().with_public_details(), neq=neq)
+    search_url = reverse("suppliers:search")
+    if search_querystring := return_querystring(request.GET.get(RETURN_PARAMETER, "")):
+        search_url = f"{search_url}?{search_querystring}"
     offerings_by_category = {}
     for offering in supplier.offerings.all():
         offerings_by_category.setdefault(offering.category, []).append(offering)
+    page_url = request.build_absolute_uri(supplier.get_absolute_url())
     other_categories = [
         category for category in supplier.categories.all() if category not in offerings_by_category
     ]
@@ -67,9 +83,20 @@ def supplier_detail(request, neq):
             "offerings_by_category": list(offerings_by_category.items()),
             "other_categories": other_categories,
             "phone_uri": phone_uri(supplier.phone),
-            "json_ld": json_ld(supplier_structured_data(supplier, request.build_absolute_uri())),
+            "json_ld": json_ld(supplier_structured_data(supplier, page_url)),
+            "page_url": page_url,
+            "search_url": search_url,
+            "from_search": bool(search_querystring),
         },
     )
+
+
+def return_querystring(value: str) -> str:
+    """The search's query string a supplier page was reached from, re-encoded (only a query string, bounded),
+    or empty."""
+    if not value or len(value) > MAX_RETURN_LENGTH:
+        return ""
+    return QueryDict(value).urlencode()
 
 
 def accreditation_labels(supplier) -> list[str]:

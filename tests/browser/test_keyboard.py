@@ -90,7 +90,7 @@ def test_search_journey_with_the_keyboard_only(page, catalogue):
         page, lambda e: e["tag"] == "a" and e["text"] == "Coopérative de déneigement du Fjord", "the result"
     )
     page.keyboard.press("Enter")
-    page.wait_for_url(f"**{catalogue['snow'].get_absolute_url()}")
+    page.wait_for_url(f"**{catalogue['snow'].get_absolute_url()}?recherche=**")
     assert page.locator("h1").inner_text() == "Coopérative de déneigement du Fjord"
 
 
