@@ -1,0 +1,230 @@
+"""The needs' outbox: every email about a need is a ``Notification`` row, sent by the task queue exactly once.
+
+Enqueueing inserts rows (a unique key per need, recipient, kind and event makes it idempotent) and defers the
+sender in the same transaction. The sender claims one due row (``pending`` → ``sending``, committed), sends it,
+then marks it ``sent``. An SMTP failure puts the row back to ``pending`` for a later attempt (after a growing
+delay, then ``failed``). A crash between the claim and the mark leaves the row in ``sending``: the email may have
+gone out, so it is never sent again blindly (staff see it in the admin). Emails to suppliers are in French with
+the English text below; emails to buyers and staff are in French. No tracking pixels, no tracked links.
+"""
+
+import logging
+import smtplib
+import time
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from .models import DeliveryStatus, Need, Notification, NotificationKind, Recipient
+
+logger = logging.getLogger(__name__)
+
+SUPPLIER_KINDS = {
+    NotificationKind.PUBLICATION,
+    NotificationKind.UPDATE,
+    NotificationKind.CLARIFICATION,
+    NotificationKind.REMINDER,
+    NotificationKind.BUYER_REMINDER,
+    NotificationKind.WITHDRAWN,
+    NotificationKind.CLOSED,
+}
+MAX_ATTEMPTS = 5
+# Delay before attempt n + 1 after n SMTP failures.
+RETRY_DELAYS = [timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2), timedelta(hours=8)]
+ENGLISH_SEPARATOR = "\n\n" + "-" * 20 + " English version " + "-" * 20 + "\n\n"
+
+
+def enqueue(*, need: Need, kind: str, recipients=None, key: str = "", context: dict | None = None) -> int:
+    """Queue one email of ``kind`` per recipient (or one to the author/staff when ``recipients`` is None) and
+    make sure the sender runs after the transaction commits. Queueing the same event twice adds nothing."""
+    if recipients is None:
+        rows = [Notification(need=need, recipient=None, kind=kind, key=key, context=context or {})]
+    else:
+        rows = [
+            Notification(need=need, recipient_id=pk, kind=kind, key=key, context=context or {})
+            for pk in recipients.values_list("pk", flat=True)
+        ]
+    created = Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    if rows:
+        defer_sending()
+    return len(created)
+
+
+def defer_sending(*, schedule_at=None) -> None:
+    """Defer the sender (in the current transaction); a sender already waiting in the queue is enough."""
+    from procrastinate.exceptions import AlreadyEnqueued
+
+    from .tasks import send_emails
+
+    try:
+        # A savepoint: the queueing lock's unique violation must not abort the caller's transaction.
+        with transaction.atomic():
+            if schedule_at is None:
+                send_emails.defer()
+            else:
+                send_emails.configure(schedule_at=schedule_at).defer()
+    except AlreadyEnqueued:
+        pass
+
+
+# --- Sending ---
+
+
+def claim_next(now=None) -> Notification | None:
+    """Take the oldest due row: ``sending`` is committed before anything is sent."""
+    with transaction.atomic():
+        notification = (
+            Notification.objects.due(now)
+            .select_for_update(skip_locked=True, of=("self",))
+            .select_related("need", "recipient__supplier", "need__author__user", "need__organisation")
+            .order_by("next_attempt_at", "pk")
+            .first()
+        )
+        if notification is None:
+            return None
+        notification.status = DeliveryStatus.SENDING
+        notification.claimed_at = timezone.now()
+        notification.attempts += 1
+        notification.save(update_fields=["status", "claimed_at", "attempts"])
+    return notification
+
+
+def send_due(*, time_budget: float | None = None, email_connection=None) -> dict:
+    """Send every due email, one at a time (claim, send, mark). Stops when none is due or after
+    ``time_budget`` seconds (the sender then defers itself). Returns counts by outcome."""
+    started = time.monotonic()
+    counts = {"sent": 0, "retry": 0, "failed": 0, "skipped": 0}
+    email_connection = email_connection or get_connection()
+    try:
+        while time_budget is None or time.monotonic() - started < time_budget:
+            notification = claim_next()
+            if notification is None:
+                break
+            counts[_send_one(notification, email_connection)] += 1
+        else:
+            defer_sending()
+    finally:
+        email_connection.close()
+    upcoming = Notification.objects.filter(status=DeliveryStatus.PENDING).order_by("next_attempt_at").first()
+    if upcoming is not None and upcoming.next_attempt_at > timezone.now():
+        defer_sending(schedule_at=upcoming.next_attempt_at)
+    return counts
+
+
+def _send_one(notification: Notification, email_connection) -> str:
+    message = build_message(notification)
+    if message is None:
+        # Nobody to write to any more (no public email, need purged…): nothing was sent.
+        Notification.objects.filter(pk=notification.pk).update(
+            status=DeliveryStatus.FAILED, last_error="no address"
+        )
+        return "skipped"
+    message.connection = email_connection
+    try:
+        message.send()
+    except (smtplib.SMTPException, OSError) as error:
+        # The server refused or could not be reached: the email was not accepted, so it is safe to retry.
+        logger.warning("Email %s not sent: %s", notification.pk, error)
+        email_connection.close()
+        if notification.attempts >= MAX_ATTEMPTS:
+            Notification.objects.filter(pk=notification.pk).update(
+                status=DeliveryStatus.FAILED, last_error=str(error)[:1000]
+            )
+            return "failed"
+        delay = RETRY_DELAYS[min(notification.attempts, len(RETRY_DELAYS)) - 1]
+        Notification.objects.filter(pk=notification.pk).update(
+            status=DeliveryStatus.PENDING,
+            next_attempt_at=timezone.now() + delay,
+            last_error=str(error)[:1000],
+        )
+        return "retry"
+    Notification.objects.filter(pk=notification.pk).update(status=DeliveryStatus.SENT, sent_at=timezone.now())
+    return "sent"
+
+
+def absolute(url: str) -> str:
+    return settings.SITE_URL.rstrip("/") + url
+
+
+def recipient_link(recipient: Recipient) -> str:
+    return absolute(reverse("needs:opportunity_by_token", kwargs={"token": recipient.token}))
+
+
+def _addresses(notification: Notification) -> list[str]:
+    if notification.kind in SUPPLIER_KINDS:
+        recipient = notification.recipient
+        if recipient is None or not recipient.supplier.email or not recipient.token:
+            return []
+        return [recipient.supplier.email]
+    if notification.kind == NotificationKind.SUBMITTED:
+        from enterprises.services import review_recipients
+
+        return review_recipients()
+    return [notification.need.author.user.email]
+
+
+def build_message(notification: Notification) -> EmailMessage | None:
+    to = _addresses(notification)
+    if not to:
+        return None
+    need = notification.need
+    context = {
+        "need": need,
+        "notification": notification,
+        "site_url": settings.SITE_URL,
+        **notification.context,
+        **_extra_context(notification),
+    }
+    template = f"needs/email/{notification.kind}"
+    if notification.kind in SUPPLIER_KINDS:
+        context["recipient"] = notification.recipient
+        context["link"] = recipient_link(notification.recipient)
+        subject, body = _render_bilingual(template, context)
+    else:
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = render_to_string(f"{template}_subject.txt", context)
+            body = render_to_string(f"{template}_message.txt", context)
+    subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
+    return EmailMessage(subject=subject, body=body, to=to)
+
+
+def _render_bilingual(template: str, context: dict) -> tuple[str, str]:
+    parts = {}
+    for language in ("fr", "en"):
+        with translation.override(language):
+            parts[language] = (
+                " ".join(render_to_string(f"{template}_subject.txt", context).split()),
+                render_to_string(f"{template}_message.txt", context).strip(),
+            )
+    subject = f"{parts['fr'][0]} / {parts['en'][0]}"
+    return subject, parts["fr"][1] + ENGLISH_SEPARATOR + parts["en"][1] + "\n"
+
+
+def _extra_context(notification: Notification) -> dict:
+    need = notification.need
+    if notification.kind == NotificationKind.CLARIFICATION:
+        return {"clarification": need.clarifications.filter(pk=notification.key).first()}
+    if notification.kind == NotificationKind.DIGEST:
+        since, until = notification.context.get("since"), notification.context.get("until")
+        answers = need.recipients.select_related("supplier").filter(answered_at__lte=until)
+        if since:
+            answers = answers.filter(answered_at__gt=since)
+        return {
+            "answers": list(answers.order_by("answered_at")),
+            "need_url": absolute(need.get_absolute_url()),
+        }
+    if notification.kind == NotificationKind.DECISION:
+        return {
+            "change": need.status_changes.order_by("-changed_at", "-pk").first(),
+            "need_url": absolute(need.get_absolute_url()),
+        }
+    if notification.kind == NotificationKind.SUBMITTED:
+        return {"review_url": absolute(reverse("admin:needs_need_change", args=[need.pk]))}
+    if notification.kind == NotificationKind.OUTCOME_REQUEST:
+        return {"outcome_url": absolute(reverse("needs:outcome", kwargs={"reference": need.reference}))}
+    return {}
