@@ -83,6 +83,7 @@ class OpportunityFilter(django_filters.FilterSet):
     @property
     def qs(self):
         queryset = super().qs
-        if not self.form.cleaned_data.get("state"):
+        state = self.form.cleaned_data.get("state") if self.is_bound and self.form.is_valid() else ""
+        if not state:
             queryset = queryset.filter(hidden_at__isnull=True)
         return queryset

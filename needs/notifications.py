@@ -55,7 +55,7 @@ def enqueue(*, need: Need, kind: str, recipients=None, key: str = "", context: d
     return len(created)
 
 
-def defer_sending(*, schedule_at=None) -> None:
+def defer_sending() -> None:
     """Defer the sender (in the current transaction); a sender already waiting in the queue is enough."""
     from procrastinate.exceptions import AlreadyEnqueued
 
@@ -64,10 +64,7 @@ def defer_sending(*, schedule_at=None) -> None:
     try:
         # A savepoint: the queueing lock's unique violation must not abort the caller's transaction.
         with transaction.atomic():
-            if schedule_at is None:
-                send_emails.defer()
-            else:
-                send_emails.configure(schedule_at=schedule_at).defer()
+            send_emails.defer()
     except AlreadyEnqueued:
         pass
 
@@ -110,9 +107,7 @@ def send_due(*, time_budget: float | None = None, email_connection=None) -> dict
             defer_sending()
     finally:
         email_connection.close()
-    upcoming = Notification.objects.filter(status=DeliveryStatus.PENDING).order_by("next_attempt_at").first()
-    if upcoming is not None and upcoming.next_attempt_at > timezone.now():
-        defer_sending(schedule_at=upcoming.next_attempt_at)
+    # Emails waiting for a retry are picked up by the periodic sweep (needs.tasks.send_emails_sweep).
     return counts
 
 

@@ -55,7 +55,8 @@ class NeedFactory(factory.django.DjangoModelFactory):
 
 def published_need(*, recipients=2, **kwargs) -> Need:
     """A published need with ``recipients`` matched snow-removal suppliers (each with a public email)."""
-    need = NeedFactory(status=NeedStatus.PUBLISHED, published_at=timezone.now(), **kwargs)
+    kwargs.setdefault("published_at", timezone.now())
+    need = NeedFactory(status=NeedStatus.PUBLISHED, **kwargs)
     for _ in range(recipients):
         supplier = SupplierFactory(
             email=f"info{Recipient.objects.count()}@fournisseur.qc.ca", categories=["entretien.deneigement"]
@@ -110,3 +111,38 @@ def ods_file(name="prix.ods"):
 
 def days_ago(days: float):
     return timezone.now() - timedelta(days=days)
+
+
+def run_worker():
+    """Run the real task worker until the queue is empty (as ``tests/test_task_queue.py`` does), without its
+    periodic tasks, so that a test sees only the jobs it deferred.
+
+    The worker runs sync tasks in pool threads, each with its own database connection; these are closed after
+    each job here (no persistent connections), so none outlives the test and its database.
+    """
+    from django.db import connections
+    from procrastinate.contrib.django import app
+
+    from tests.test_task_queue import run_worker_until_idle
+
+    settings_dict = connections.settings["default"]
+    saved_max_age = settings_dict.get("CONN_MAX_AGE", 0)
+    periodic = app.periodic_registry.periodic_tasks
+    saved_periodic = dict(periodic)
+    settings_dict["CONN_MAX_AGE"] = 0
+    periodic.clear()
+    try:
+        run_worker_until_idle()
+    finally:
+        settings_dict["CONN_MAX_AGE"] = saved_max_age
+        periodic.update(saved_periodic)
+
+
+def read_download(response) -> bytes:
+    """The body of a streamed response, its file closed (``response.close()`` would signal the end of a request
+    and close the test's database connection)."""
+    content = b"".join(response.streaming_content)
+    file_to_stream = getattr(response, "file_to_stream", None)
+    if file_to_stream is not None:
+        file_to_stream.close()
+    return content
