@@ -1,9 +1,5 @@
-"""Buyers' needs (besoins): what a public buyer wants to buy, who is told, who answers.
-
-A need moves through its statuses only by ``Need.change_status`` (which checks the current status and writes one
-``NeedStatusChange`` row per change); its recipients are one ``Recipient`` row per supplier told, and every email
-about it is one ``Notification`` row of the outbox (``needs.notifications``), sent once.
-"""
+"""The need itself: its kinds and statuses, the one method that changes its status, its status history, its
+reference numbers, its attachments, and the rule that matches it to suppliers."""
 
 import secrets
 from datetime import datetime, time, timedelta
@@ -14,7 +10,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
-from django.db.models.functions import MD5, Cast, Concat, JSONObject
+from django.db.models.functions import JSONObject
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -24,7 +20,7 @@ from simple_history.models import HistoricalRecords
 from buyers.models import Buyer, BuyerOrganisation
 from suppliers.models import Accreditation, Category, HttpsURLField, LegalForm, Region, Supplier
 
-from .storage import private_storage
+from ..storage import private_storage
 
 MAX_QUESTIONS = 5
 QUESTION_MAX_LENGTH = 300
@@ -43,7 +39,7 @@ OUTCOME_REQUEST_DELAY = timedelta(days=7)
 RETENTION_AFTER_CLOSING = timedelta(days=365)
 # Above this many recipients staff narrow the targeting before publishing.
 MAX_RECIPIENTS = 100
-# For an invitation, municipal rules ask for at least two invitees between 25,000 $ and the tender threshold.
+# For an invitation, municipal rules ask for at least this many invitees in a band of amounts (DOMAIN.md).
 MIN_INVITEES = 2
 
 
@@ -105,7 +101,7 @@ def amount_band(amount) -> str:
     return ""
 
 
-# Upper bounds (exclusive) matching the thresholds buyers meet most: 25,000 $ and 100,000 $ (DOMAIN.md).
+# Upper bounds (exclusive) at the contract thresholds buyers meet most (DOMAIN.md).
 AMOUNT_BANDS = [(25_000, "0-24999"), (100_000, "25000-99999"), (None, "100000+")]
 
 
@@ -136,6 +132,8 @@ class NeedQuerySet(models.QuerySet):
     def with_page_details(self):
         """What the buyer's need page shows beside its recipients, in the need's own query: category and region
         names, recipient counts per tab, the times of the buyer's reminders."""
+        from .recipients import Answer, BuyerReminder, Recipient
+
         categories = (
             Category.objects.filter(needs=OuterRef("pk"))
             .order_by("position", "code")
@@ -591,280 +589,3 @@ class NeedAttachment(models.Model):
 
     def __str__(self):
         return self.name
-
-
-class RecipientOrigin(models.TextChoices):
-    MATCHED = "matched", _("Trouvé par l'appariement")
-    INVITED = "invited", _("Invité par l'acheteur")
-    STAFF = "staff", _("Ajouté par le personnel")
-
-
-class Answer(models.TextChoices):
-    INTERESTED = "interested", _("Intéressé")
-    NOT_INTERESTED = "not_interested", _("Pas intéressé")
-
-
-class DeclineReason(models.TextChoices):
-    NOT_OUR_FIELD = "not_our_field", _("Ce n'est pas notre domaine")
-    REGION_NOT_SERVED = "region_not_served", _("Région non desservie")
-    CAPACITY = "capacity", _("Capacité insuffisante")
-    TIMING = "timing", _("Échéancier impossible")
-    AMOUNT_TOO_SMALL = "amount_too_small", _("Montant trop petit")
-    AMOUNT_TOO_LARGE = "amount_too_large", _("Montant trop important")
-    OTHER = "other", _("Autre raison")
-
-
-def new_token() -> str:
-    return secrets.token_urlsafe(32)
-
-
-def answer_upload_to(instance, filename):
-    return f"answers/{secrets.token_hex(16)}"
-
-
-class RecipientQuerySet(models.QuerySet):
-    def active(self):
-        """Recipients that are told (staff may exclude a matched supplier before publication)."""
-        return self.filter(excluded=False)
-
-    def in_rotation_order(self, seed: int):
-        """A random order fixed by the need's seed: the same need always lists its suppliers the same way, and
-        two needs list them differently (rotation, never popularity)."""
-        return self.order_by(
-            MD5(Concat(models.Value(f"{seed}-"), Cast("supplier_id", models.CharField()))), "pk"
-        )
-
-    def for_member(self, user):
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(supplier__memberships__user=user)
-
-    def visible_to_supplier(self):
-        return self.active().filter(need__status__in=Need.SUPPLIER_VISIBLE_STATUSES)
-
-    def notified(self):
-        """Recipients whose first email went out (or may have: a send that was interrupted)."""
-        sent = Notification.objects.filter(
-            recipient_id=OuterRef("pk"),
-            kind=NotificationKind.PUBLICATION,
-            status__in=[DeliveryStatus.SENT, DeliveryStatus.SENDING],
-        )
-        return self.filter(Exists(sent))
-
-    def interested(self):
-        return self.filter(answer=Answer.INTERESTED)
-
-    def unanswered(self):
-        return self.filter(answer="")
-
-
-class Recipient(models.Model):
-    """A supplier told about a need (one row per need and supplier), with its answer."""
-
-    need = models.ForeignKey(
-        Need, on_delete=models.CASCADE, related_name="recipients", verbose_name=_("besoin")
-    )
-    supplier = models.ForeignKey(
-        Supplier, on_delete=models.CASCADE, related_name="need_recipients", verbose_name=_("fournisseur")
-    )
-    origin = models.CharField(_("origine"), max_length=10, choices=RecipientOrigin.choices)
-    excluded = models.BooleanField(_("retiré par le personnel"), default=False)
-    # The personal link's secret (opens the need and the answer form without an account); purged after retention.
-    # NULL once purged: unique among the tokens that exist, and no empty string that would match a request.
-    token = models.CharField(max_length=64, unique=True, null=True, default=new_token, editable=False)  # noqa: DJ001
-    viewed_at = models.DateTimeField(_("consulté le"), null=True, blank=True)
-    answer = models.CharField(_("réponse"), max_length=20, choices=Answer.choices, blank=True)
-    answered_at = models.DateTimeField(_("répondu le"), null=True, blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    answers = ArrayField(
-        models.TextField(max_length=2000), verbose_name=_("réponses aux questions"), default=list, blank=True
-    )
-    price = models.DecimalField(_("prix proposé ($)"), max_digits=12, decimal_places=2, null=True, blank=True)
-    answer_file = models.FileField(
-        _("pièce jointe"), storage=private_storage, upload_to=answer_upload_to, max_length=200, blank=True
-    )
-    answer_file_name = models.CharField(_("nom de la pièce jointe"), max_length=200, blank=True)
-    answer_file_type = models.CharField(max_length=100, blank=True)
-    decline_reason = models.CharField(_("raison"), max_length=20, choices=DeclineReason.choices, blank=True)
-    comment = models.TextField(_("commentaire"), max_length=2000, blank=True)
-    hidden_at = models.DateTimeField(_("masqué le"), null=True, blank=True)
-    retained = models.BooleanField(_("retenu"), null=True, blank=True)
-    created_at = models.DateTimeField(_("ajouté le"), auto_now_add=True)
-
-    objects = RecipientQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["need", "pk"]
-        verbose_name = _("destinataire")
-        verbose_name_plural = _("destinataires")
-        constraints = [
-            models.UniqueConstraint(fields=["need", "supplier"], name="recipient_unique_need_supplier"),
-            models.CheckConstraint(
-                condition=Q(origin__in=RecipientOrigin.values), name="recipient_origin_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(answer="") | Q(answer__in=Answer.values), name="recipient_answer_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(decline_reason="") | Q(decline_reason__in=DeclineReason.values),
-                name="recipient_decline_reason_valid",
-            ),
-            models.CheckConstraint(
-                condition=~Q(answer=Answer.NOT_INTERESTED) | ~Q(decline_reason=""),
-                name="recipient_decline_has_reason",
-            ),
-            models.CheckConstraint(
-                condition=Q(answer="") | Q(answered_at__isnull=False), name="recipient_answer_has_date"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.need_id} → {self.supplier_id}"
-
-    @property
-    def is_interested(self):
-        return self.answer == Answer.INTERESTED
-
-    def questions_and_answers(self):
-        answers = list(self.answers) + [""] * len(self.need.questions)
-        return list(zip(self.need.questions, answers, strict=False))
-
-
-class Clarification(models.Model):
-    """A question a supplier asks about a need; the buyer's answer goes to every recipient (equal information)."""
-
-    need = models.ForeignKey(
-        Need, on_delete=models.CASCADE, related_name="clarifications", verbose_name=_("besoin")
-    )
-    asked_by = models.ForeignKey(
-        Recipient, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("posée par")
-    )
-    question = models.TextField(_("question"), max_length=1000)
-    asked_at = models.DateTimeField(_("posée le"), auto_now_add=True)
-    answer = models.TextField(_("réponse"), max_length=2000, blank=True)
-    answered_at = models.DateTimeField(_("répondue le"), null=True, blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-
-    class Meta:
-        ordering = ["asked_at", "pk"]
-        verbose_name = _("question d'un fournisseur")
-        verbose_name_plural = _("questions des fournisseurs")
-        constraints = [
-            models.CheckConstraint(condition=~Q(question=""), name="clarification_question_required"),
-            models.CheckConstraint(
-                condition=Q(answer="") | Q(answered_at__isnull=False), name="clarification_answer_has_date"
-            ),
-        ]
-
-    def __str__(self):
-        return self.question[:80]
-
-
-class BuyerReminder(models.Model):
-    """A reminder the author sent to the recipients who have not answered (at most two, 24 hours apart)."""
-
-    need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="buyer_reminders")
-    sent_at = models.DateTimeField(default=timezone.now)
-    sent_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-
-    class Meta:
-        ordering = ["sent_at"]
-        verbose_name = _("relance de l'acheteur")
-        verbose_name_plural = _("relances de l'acheteur")
-
-    def __str__(self):
-        return f"{self.need_id} @ {self.sent_at:%Y-%m-%d %H:%M}"
-
-
-class NotificationKind(models.TextChoices):
-    # To a recipient (supplier):
-    PUBLICATION = "publication", _("Nouveau besoin")
-    UPDATE = "update", _("Besoin modifié")
-    CLARIFICATION = "clarification", _("Réponse à une question")
-    REMINDER = "reminder", _("Rappel automatique")
-    BUYER_REMINDER = "buyer_reminder", _("Relance de l'acheteur")
-    WITHDRAWN = "withdrawn", _("Besoin retiré")
-    CLOSED = "closed", _("Besoin conclu")
-    # To the author (buyer):
-    SUBMITTED = "submitted", _("Besoin à valider (personnel)")
-    DECISION = "decision", _("Décision du personnel")
-    DIGEST = "digest", _("Résumé quotidien des réponses")
-    OUTCOME_REQUEST = "outcome_request", _("Demande de résultat")
-
-
-class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", _("À envoyer")
-    SENDING = "sending", _("Envoi en cours ou interrompu")
-    SENT = "sent", _("Envoyé")
-    FAILED = "failed", _("Échec")
-
-
-class NotificationQuerySet(models.QuerySet):
-    def due(self, now=None):
-        return self.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now or timezone.now())
-
-
-class Notification(models.Model):
-    """One email to send (the outbox): claimed, sent, then marked sent, so it is never sent twice.
-
-    A row left in ``sending`` means a send was interrupted: it may or may not have gone out, so it is never sent
-    again automatically; staff see it in the admin and decide.
-    """
-
-    need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="notifications")
-    recipient = models.ForeignKey(
-        Recipient, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
-    )
-    kind = models.CharField(_("type"), max_length=20, choices=NotificationKind.choices)
-    # Tells apart two emails of the same kind to the same person (the edition, the question, the day…).
-    key = models.CharField(_("clé"), max_length=40, blank=True)
-    context = models.JSONField(default=dict, blank=True)
-    status = models.CharField(
-        _("état"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
-    )
-    attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
-    next_attempt_at = models.DateTimeField(_("prochaine tentative"), default=timezone.now)
-    claimed_at = models.DateTimeField(_("pris en charge le"), null=True, blank=True)
-    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
-    last_error = models.TextField(_("dernière erreur"), blank=True)
-    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
-
-    objects = NotificationQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-        verbose_name = _("courriel")
-        verbose_name_plural = _("courriels")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["need", "recipient", "kind", "key"],
-                name="notification_unique_per_event",
-                nulls_distinct=False,
-            ),
-            models.CheckConstraint(
-                condition=Q(kind__in=NotificationKind.values), name="notification_kind_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(status__in=DeliveryStatus.values), name="notification_status_valid"
-            ),
-            models.CheckConstraint(
-                condition=~Q(status=DeliveryStatus.SENT) | Q(sent_at__isnull=False),
-                name="notification_sent_at",
-            ),
-        ]
-        indexes = [
-            models.Index(
-                fields=["next_attempt_at", "id"],
-                name="notification_due",
-                condition=Q(status="pending"),
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} — {self.need_id}"
