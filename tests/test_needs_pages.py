@@ -535,3 +535,69 @@ def test_staff_request_changes_or_reject_with_a_message(curator_client):
     curator_client.post(url, {"_reject": "1", "message": "Hors champ."})
     need.refresh_from_db()
     assert need.status == NeedStatus.REJECTED
+
+
+def test_the_estimated_amount_reaches_suppliers_only_if_the_buyer_agrees(client):
+    hidden = published_need(estimated_amount=48250, show_amount=False)
+    shown = published_need(estimated_amount=48250, show_amount=True)
+    for need, visible in ((hidden, False), (shown, True)):
+        recipient = need.recipients.first()
+        page = client.get(reverse("needs:opportunity_by_token", args=[recipient.token]))
+        assert ("48" in page.content.decode() and "250" in page.content.decode()) is visible
+        notifications.enqueue(
+            need=need, kind=NotificationKind.PUBLICATION, recipients=need.recipients.filter(pk=recipient.pk)
+        )
+    notifications.send_due()
+    bodies = {m.to[0]: m.body for m in mail.outbox}
+    assert "250" not in bodies[hidden.recipients.first().supplier.email]
+    assert "250" in bodies[shown.recipients.first().supplier.email]
+
+
+# --- Query counts of the lists ---
+
+
+def test_the_buyers_need_page_with_500_recipients_reads_in_8_queries(buyer_client, assert_max_sent_queries):
+    from needs.models import RecipientOrigin
+    from suppliers.models import Supplier
+
+    need = published_need(author=buyer_client.buyer, recipients=0, questions=["Combien ?"])
+    suppliers = [SupplierFactory.build(neq=f"22{n:08d}", email=f"s{n}@exemple.qc.ca") for n in range(500)]
+    for supplier in suppliers:
+        supplier.head_office_region_id = "01"
+    Supplier.objects.bulk_create(suppliers)
+    Recipient.objects.bulk_create(
+        [
+            Recipient(need=need, supplier=s, origin=RecipientOrigin.MATCHED)
+            for s in Supplier.objects.filter(neq__startswith="22")
+        ]
+    )
+    for recipient in need.recipients.all()[:50]:
+        services.answer_interested(recipient=recipient, answers=["Deux"])
+    Clarification.objects.create(need=need, question="Horaire ?")
+    with assert_max_sent_queries(8):
+        response = buyer_client.get(need.get_absolute_url())
+    assert len(response.context["recipients"]) == 500
+    with assert_max_sent_queries(8):
+        response = buyer_client.get(need.get_absolute_url() + "?tab=interested")
+    assert len(response.context["recipients"]) == 50
+
+
+def test_the_buyers_list_of_needs_reads_in_a_few_queries(buyer_client, assert_max_sent_queries):
+    for _ in range(30):
+        published_need(author=buyer_client.buyer, recipients=2)
+    with assert_max_sent_queries(5):
+        response = buyer_client.get(reverse("needs:list"))
+    assert len(response.context["needs"]) == 30
+
+
+def test_mes_occasions_reads_in_a_few_queries(client, assert_max_sent_queries):
+    from tests.factories import MembershipFactory
+
+    membership = MembershipFactory()
+    for _ in range(30):
+        need = published_need(recipients=0)
+        need.recipients.create(supplier=membership.supplier, origin="matched")
+    client.force_login(membership.user)
+    with assert_max_sent_queries(6):
+        response = client.get(reverse("needs:opportunities"))
+    assert len(response.context["page"].object_list) == 25

@@ -42,9 +42,8 @@ def needs_for(user):
 
 
 def need_or_404(user, reference, queryset=None) -> Need:
-    return get_object_or_404(
-        (queryset or needs_for(user)).select_related("author__user", "organisation"), reference=reference
-    )
+    queryset = queryset if queryset is not None else needs_for(user)
+    return get_object_or_404(queryset.select_related("author__user", "organisation"), reference=reference)
 
 
 def _is_author(user, need) -> bool:
