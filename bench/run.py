@@ -168,6 +168,12 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--explain", action="store_true", help="EXPLAIN (ANALYZE, BUFFERS) each kind's slowest query"
     )
+    parser.add_argument(
+        "--needs",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also measure the buyers' needs (bench/needs.py; default; --no-needs skips them)",
+    )
     args = parser.parse_args(argv)
 
     info = prepare(args.size, rebuild=args.rebuild, seed=args.seed)
@@ -197,6 +203,11 @@ def main(argv=None) -> int:
         do_explain=args.explain,
         progress=progress,
     )
+    needs = None
+    if args.needs:
+        from bench import needs as needs_bench
+
+        needs = needs_bench.run()
     machine = machine_info(connection)
     report = {
         "size": args.size,
@@ -208,7 +219,9 @@ def main(argv=None) -> int:
         "machine": machine,
         "database": info,
         "summaries": measured["summaries"],
-        "targets_missed": check_targets(args.size, measured["summaries"]),
+        "targets_missed": check_targets(args.size, measured["summaries"])
+        + (needs["targets_missed"] if needs else []),
+        "needs": needs,
         "mix": measured["mix"],
         "slowest": measured["slowest"],
     }
@@ -219,6 +232,8 @@ def main(argv=None) -> int:
 
     print(f"\n{args.size:,} listings — {describe(machine)}\n")
     print(format_table(measured["summaries"]))
+    if needs:
+        print("\n" + needs_bench.format_table(needs))
     print(
         f"\nSearch index load, paid once per process after each catalogue change: median "
         f"{index_load['median_ms']} ms over {INDEX_LOADS} loads; {index_load['megabytes']} MB per process."
