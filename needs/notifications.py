@@ -8,6 +8,7 @@ gone out, so it is never sent again blindly (staff see it in the admin). Emails 
 the English text below; emails to buyers and staff are in French. No tracking pixels, no tracked links.
 """
 
+import json
 import logging
 import smtplib
 import time
@@ -15,7 +16,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
+from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -71,24 +72,141 @@ def defer_sending() -> None:
 
 # --- Sending ---
 
+# Claim the oldest due email and read what its message needs, in one statement (committed before sending).
+CLAIM_SQL = """
+WITH claimed AS (
+    UPDATE {notification} SET status = 'sending', claimed_at = %(now)s, attempts = attempts + 1
+    WHERE id = (
+        SELECT id FROM {notification}
+        WHERE status = 'pending' AND next_attempt_at <= %(now)s
+        ORDER BY next_attempt_at, id
+        LIMIT 1 FOR UPDATE SKIP LOCKED
+    )
+    RETURNING id, need_id, recipient_id, kind, key, context, attempts
+)
+SELECT claimed.id, claimed.need_id, claimed.recipient_id, claimed.kind, claimed.key, claimed.context,
+       claimed.attempts, recipient.token, recipient.retained, supplier.id, supplier.name, supplier.email
+FROM claimed
+LEFT JOIN {recipient} recipient ON recipient.id = claimed.recipient_id
+LEFT JOIN {supplier} supplier ON supplier.id = recipient.supplier_id
+"""
+# A need read for its emails is read again after this many seconds (an edit made while sending shows soon).
+NEED_CACHE_SECONDS = 10
+LINK_PLACEHOLDER = "\x00link\x00"
 
-def claim_next(now=None) -> Notification | None:
-    """Take the oldest due row: ``sending`` is committed before anything is sent."""
-    with transaction.atomic():
-        notification = (
-            Notification.objects.due(now)
-            .select_for_update(skip_locked=True, of=("self",))
-            .select_related("need", "recipient__supplier", "need__author__user", "need__organisation")
-            .order_by("next_attempt_at", "pk")
-            .first()
+
+class Sender:
+    """Sends due emails one at a time over one mail-server connection; reads each need once (for a few seconds)
+    and renders each message once per need, kind and event, each recipient's link put in afterwards."""
+
+    def __init__(self, email_connection):
+        self.email_connection = email_connection
+        self.needs: dict[int, tuple[float, Need]] = {}
+        self.rendered: dict[tuple, tuple[str, str]] = {}
+
+    def need(self, pk: int) -> Need:
+        loaded = self.needs.get(pk)
+        if loaded is None or time.monotonic() - loaded[0] > NEED_CACHE_SECONDS:
+            need = Need.objects.select_related("organisation", "author__user").get(pk=pk)
+            loaded = self.needs[pk] = (time.monotonic(), need)
+        return loaded[1]
+
+    def claim_next(self) -> Notification | None:
+        """Take the oldest due row: ``sending`` is committed before anything is sent."""
+        from suppliers.models import Supplier
+
+        sql = CLAIM_SQL.format(
+            notification=Notification._meta.db_table,
+            recipient=Recipient._meta.db_table,
+            supplier=Supplier._meta.db_table,
         )
-        if notification is None:
+        with connection.cursor() as cursor:
+            # The application's clock, as for next_attempt_at (the database's now() is a transaction's start).
+            cursor.execute(sql, {"now": timezone.now()})
+            row = cursor.fetchone()
+        if row is None:
             return None
-        notification.status = DeliveryStatus.SENDING
-        notification.claimed_at = timezone.now()
-        notification.attempts += 1
-        notification.save(update_fields=["status", "claimed_at", "attempts"])
-    return notification
+        pk, need_id, recipient_id, kind, key, context, attempts, token, retained, supplier_id, name, email = (
+            row
+        )
+        notification = Notification(
+            id=pk,
+            need_id=need_id,
+            recipient_id=recipient_id,
+            kind=kind,
+            key=key,
+            context=json.loads(context) if isinstance(context, str) else context,
+            attempts=attempts,
+            status=DeliveryStatus.SENDING,
+        )
+        notification.need = self.need(need_id)
+        if recipient_id is not None:
+            # The recipient as its emails need it: its token, whether it was retained, its supplier's name and
+            # public email (nothing else of these rows is read).
+            notification.recipient = Recipient(
+                id=recipient_id,
+                need=notification.need,
+                token=token,
+                retained=retained,
+                supplier=Supplier(id=supplier_id, name=name, email=email),
+            )
+        return notification
+
+    def send_one(self, notification: Notification) -> str:
+        message = self.build_message(notification)
+        if message is None:
+            # Nobody to write to any more (no public email, need purged…): nothing was sent.
+            _set(notification.pk, status=DeliveryStatus.FAILED, last_error="no address")
+            return "skipped"
+        message.connection = self.email_connection
+        try:
+            message.send()
+        except (smtplib.SMTPException, OSError) as error:
+            # The server refused or could not be reached: the email was not accepted, so it is safe to retry.
+            logger.warning("Email %s not sent: %s", notification.pk, error)
+            self.email_connection.close()
+            if notification.attempts >= MAX_ATTEMPTS:
+                _set(notification.pk, status=DeliveryStatus.FAILED, last_error=str(error)[:1000])
+                return "failed"
+            delay = RETRY_DELAYS[min(notification.attempts, len(RETRY_DELAYS)) - 1]
+            _set(
+                notification.pk,
+                status=DeliveryStatus.PENDING,
+                next_attempt_at=timezone.now() + delay,
+                last_error=str(error)[:1000],
+            )
+            return "retry"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {Notification._meta.db_table} SET status = %s, sent_at = %s WHERE id = %s",
+                [DeliveryStatus.SENT, timezone.now(), notification.pk],
+            )
+        return "sent"
+
+    def build_message(self, notification: Notification) -> EmailMessage | None:
+        to = _addresses(notification)
+        if not to:
+            return None
+        if notification.kind in SUPPLIER_KINDS:
+            recipient = notification.recipient
+            cache_key = (
+                notification.need_id,
+                notification.need.edition,
+                notification.kind,
+                notification.key,
+                recipient.retained,
+            )
+            if cache_key not in self.rendered:
+                self.rendered[cache_key] = _render(notification, link=LINK_PLACEHOLDER)
+            subject, body = self.rendered[cache_key]
+            body = body.replace(LINK_PLACEHOLDER, recipient_link(recipient))
+        else:
+            subject, body = _render(notification)
+        return EmailMessage(subject=subject, body=body, to=to)
+
+
+def _set(pk: int, **fields) -> None:
+    Notification.objects.filter(pk=pk).update(**fields)
 
 
 def send_due(*, time_budget: float | None = None, email_connection=None) -> dict:
@@ -96,50 +214,19 @@ def send_due(*, time_budget: float | None = None, email_connection=None) -> dict
     ``time_budget`` seconds (the sender then defers itself). Returns counts by outcome."""
     started = time.monotonic()
     counts = {"sent": 0, "retry": 0, "failed": 0, "skipped": 0}
-    email_connection = email_connection or get_connection()
+    sender = Sender(email_connection or get_connection())
     try:
         while time_budget is None or time.monotonic() - started < time_budget:
-            notification = claim_next()
+            notification = sender.claim_next()
             if notification is None:
                 break
-            counts[_send_one(notification, email_connection)] += 1
+            counts[sender.send_one(notification)] += 1
         else:
             defer_sending()
     finally:
-        email_connection.close()
+        sender.email_connection.close()
     # Emails waiting for a retry are picked up by the periodic sweep (needs.tasks.send_emails_sweep).
     return counts
-
-
-def _send_one(notification: Notification, email_connection) -> str:
-    message = build_message(notification)
-    if message is None:
-        # Nobody to write to any more (no public email, need purged…): nothing was sent.
-        Notification.objects.filter(pk=notification.pk).update(
-            status=DeliveryStatus.FAILED, last_error="no address"
-        )
-        return "skipped"
-    message.connection = email_connection
-    try:
-        message.send()
-    except (smtplib.SMTPException, OSError) as error:
-        # The server refused or could not be reached: the email was not accepted, so it is safe to retry.
-        logger.warning("Email %s not sent: %s", notification.pk, error)
-        email_connection.close()
-        if notification.attempts >= MAX_ATTEMPTS:
-            Notification.objects.filter(pk=notification.pk).update(
-                status=DeliveryStatus.FAILED, last_error=str(error)[:1000]
-            )
-            return "failed"
-        delay = RETRY_DELAYS[min(notification.attempts, len(RETRY_DELAYS)) - 1]
-        Notification.objects.filter(pk=notification.pk).update(
-            status=DeliveryStatus.PENDING,
-            next_attempt_at=timezone.now() + delay,
-            last_error=str(error)[:1000],
-        )
-        return "retry"
-    Notification.objects.filter(pk=notification.pk).update(status=DeliveryStatus.SENT, sent_at=timezone.now())
-    return "sent"
 
 
 def absolute(url: str) -> str:
@@ -163,10 +250,8 @@ def _addresses(notification: Notification) -> list[str]:
     return [notification.need.author.user.email]
 
 
-def build_message(notification: Notification) -> EmailMessage | None:
-    to = _addresses(notification)
-    if not to:
-        return None
+def _render(notification: Notification, *, link: str = "") -> tuple[str, str]:
+    """The subject and body of an email: in French then English for a supplier, in French for a buyer or staff."""
     need = notification.need
     context = {
         "need": need,
@@ -178,14 +263,13 @@ def build_message(notification: Notification) -> EmailMessage | None:
     template = f"needs/email/{notification.kind}"
     if notification.kind in SUPPLIER_KINDS:
         context["recipient"] = notification.recipient
-        context["link"] = recipient_link(notification.recipient)
+        context["link"] = link
         subject, body = _render_bilingual(template, context)
     else:
         with translation.override(settings.LANGUAGE_CODE):
             subject = render_to_string(f"{template}_subject.txt", context)
             body = render_to_string(f"{template}_message.txt", context)
-    subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
-    return EmailMessage(subject=subject, body=body, to=to)
+    return settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()), body
 
 
 def _render_bilingual(template: str, context: dict) -> tuple[str, str]:

@@ -44,14 +44,15 @@ from .recipients import (
     BuyerReminder,
     Clarification,
     DeclineReason,
+    RandomToken,
     Recipient,
     RecipientOrigin,
     RecipientQuerySet,
     answer_upload_to,
-    new_token,
 )
 
 __all__ = [
+    "RandomToken",
     "AMOUNT_BANDS",
     "AUTOMATIC_REMINDER_BUSINESS_DAYS",
     "Answer",
@@ -91,5 +92,4 @@ __all__ = [
     "attachment_upload_to",
     "deadline_instant",
     "new_seed",
-    "new_token",
 ]

@@ -5,7 +5,7 @@ import secrets
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
-from django.db import models
+from django.db import connection, models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import MD5, Cast, Concat
 from django.utils import timezone
@@ -39,8 +39,13 @@ class DeclineReason(models.TextChoices):
     OTHER = "other", _("Autre raison")
 
 
-def new_token() -> str:
-    return secrets.token_urlsafe(32)
+class RandomToken(models.Func):
+    """64 hexadecimal characters from PostgreSQL's strong random source (two version-4 UUIDs: 244 random bits),
+    so that the database itself gives each recipient row its secret, however the row is inserted."""
+
+    template = "replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', '')"
+    arity = 0
+    output_field = models.CharField()
 
 
 def answer_upload_to(instance, filename):
@@ -76,6 +81,26 @@ class RecipientQuerySet(models.QuerySet):
         )
         return self.filter(Exists(sent))
 
+    def insert_missing(self, *, need, suppliers, origin) -> int:
+        """Make a recipient of ``need`` of each supplier of ``suppliers`` (a queryset of supplier ids) that is not
+        one yet, in one INSERT … SELECT: thousands of matches never travel to Python and back. The rows have no
+        token until the need is published (``give_tokens``)."""
+        sql, params = suppliers.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {Recipient._meta.db_table} (need_id, supplier_id, origin, excluded, token, answer, "
+                "answers, answer_file, answer_file_name, answer_file_type, decline_reason, comment, created_at) "
+                f"SELECT %s, matched.supplier_id, %s, false, NULL, '', '{{}}', '', '', '', '', '', now() "
+                f"FROM ({sql}) AS matched (supplier_id) "
+                "ON CONFLICT (need_id, supplier_id) DO NOTHING",
+                [need.pk, origin, *params],
+            )
+            return cursor.rowcount
+
+    def give_tokens(self) -> int:
+        """Give each recipient without one its personal link's secret (from the database's random source)."""
+        return self.filter(token__isnull=True).update(token=RandomToken())
+
     def interested(self):
         return self.filter(answer=Answer.INTERESTED)
 
@@ -86,8 +111,9 @@ class RecipientQuerySet(models.QuerySet):
 class Recipient(models.Model):
     """A supplier told about a need (one row per need and supplier), with its answer."""
 
+    # No index of its own: the unique (need, supplier) constraint's index serves lookups by need.
     need = models.ForeignKey(
-        Need, on_delete=models.CASCADE, related_name="recipients", verbose_name=_("besoin")
+        Need, on_delete=models.CASCADE, related_name="recipients", verbose_name=_("besoin"), db_index=False
     )
     supplier = models.ForeignKey(
         Supplier, on_delete=models.CASCADE, related_name="need_recipients", verbose_name=_("fournisseur")
@@ -96,7 +122,8 @@ class Recipient(models.Model):
     excluded = models.BooleanField(_("retiré par le personnel"), default=False)
     # The personal link's secret (opens the need and the answer form without an account); purged after retention.
     # NULL once purged: unique among the tokens that exist, and no empty string that would match a request.
-    token = models.CharField(max_length=64, unique=True, null=True, default=new_token, editable=False)  # noqa: DJ001
+    # Matched rows get theirs at publication (give_tokens): a recipient never told needs none.
+    token = models.CharField(max_length=64, null=True, db_default=RandomToken(), editable=False)  # noqa: DJ001
     viewed_at = models.DateTimeField(_("consulté le"), null=True, blank=True)
     answer = models.CharField(_("réponse"), max_length=20, choices=Answer.choices, blank=True)
     answered_at = models.DateTimeField(_("répondu le"), null=True, blank=True)
@@ -126,6 +153,9 @@ class Recipient(models.Model):
         verbose_name_plural = _("destinataires")
         constraints = [
             models.UniqueConstraint(fields=["need", "supplier"], name="recipient_unique_need_supplier"),
+            models.UniqueConstraint(
+                fields=["token"], condition=Q(token__isnull=False), name="recipient_unique_token"
+            ),
             models.CheckConstraint(
                 condition=Q(origin__in=RecipientOrigin.values), name="recipient_origin_valid"
             ),

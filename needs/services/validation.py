@@ -36,15 +36,11 @@ def need_match(*, need: Need) -> int:
             )
         if need.is_invitation:
             return need.recipients.active().count()
-        wanted = set(need.matching_suppliers().values_list("pk", flat=True))
-        present = set(need.recipients.values_list("supplier_id", flat=True))
+        suppliers = need.matching_suppliers().order_by().values("pk")
         need.recipients.filter(origin=RecipientOrigin.MATCHED, excluded=False).exclude(
-            supplier_id__in=wanted
+            supplier_id__in=suppliers
         ).delete()
-        Recipient.objects.bulk_create(
-            [Recipient(need=need, supplier_id=pk, origin=RecipientOrigin.MATCHED) for pk in wanted - present],
-            batch_size=2000,
-        )
+        Recipient.objects.insert_missing(need=need, suppliers=suppliers, origin=RecipientOrigin.MATCHED)
         return need.recipients.active().count()
 
 
@@ -144,6 +140,7 @@ def need_publish(*, need: Need, by) -> Need:
         if count == 0:
             raise ValidationError(_("Aucun destinataire : ajoutez-en avant de publier."), code="no_recipient")
         need.change_status(NeedStatus.PUBLISHED, by=by)
+        need.recipients.active().give_tokens()
         notifications.enqueue(
             need=need, kind=NotificationKind.PUBLICATION, recipients=need.recipients.active()
         )
