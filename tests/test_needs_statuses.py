@@ -1,13 +1,16 @@
 """A need's statuses: every change allowed and every one refused, through ``Need.change_status``, with history."""
 
-from datetime import timedelta
+import io
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
 from django.utils import timezone
 
 from needs import services
-from needs.models import InvalidNeedStatusChange, Need, NeedStatus, NeedStatusChange
+from needs.business_days import add_business_days
+from needs.models import Holiday, InvalidNeedStatusChange, Need, NeedStatus, NeedStatusChange
 from tests.factories import BuyerFactory, UserFactory
 from tests.needs_factories import NeedFactory, days_ago
 
@@ -155,3 +158,13 @@ def test_references_are_numbered_per_year():
     assert NeedReferenceCounter.next_reference(2031) == "B-2031-0001"
     assert NeedReferenceCounter.next_reference(2031) == "B-2031-0002"
     assert NeedReferenceCounter.next_reference(2032) == "B-2032-0001"
+
+
+def test_holidays_are_data_loaded_from_the_fixture_and_reloadable():
+    assert Holiday.objects.filter(date="2026-06-24").exists()
+    Holiday.objects.filter(date="2026-06-24").delete()
+    assert add_business_days(date(2026, 6, 23), 2) == date(2026, 6, 25)
+    call_command("load_holidays", stdout=io.StringIO())
+    assert Holiday.objects.filter(date="2026-06-24").exists()
+    # Tuesday 2026-06-23 plus two business days skips the Fête nationale (Wednesday): Friday.
+    assert add_business_days(date(2026, 6, 23), 2) == date(2026, 6, 26)
