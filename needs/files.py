@@ -73,7 +73,9 @@ def check_document(uploaded) -> str:
 
 
 def safe_download_name(name: str, content_type: str) -> str:
-    """The original name, with the extension of its real type (a .pdf named .exe is served as .pdf)."""
-    stem = name.rsplit(".", 1)[0] if "." in name else name
-    stem = "".join(ch for ch in stem if ch.isprintable() and ch not in '\\/:*?"<>|')[:150] or "document"
-    return f"{stem}.{EXTENSIONS.get(content_type, 'bin')}"
+    """The original file name without any folder, with the extension of its real type (a PDF named ``.exe`` is
+    served as ``.pdf``)."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    stem = base.rsplit(".", 1)[0] if "." in base else base
+    stem = "".join(ch for ch in stem if ch.isprintable() and ch not in '"*:<>?|').strip(" .")[:150]
+    return f"{stem or 'document'}.{EXTENSIONS.get(content_type, 'bin')}"
