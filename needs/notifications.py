@@ -21,6 +21,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from directory.site import absolute_url, sender
+
 from .models import DeliveryStatus, Need, Notification, NotificationKind, Recipient
 
 logger = logging.getLogger(__name__)
@@ -153,14 +155,13 @@ class Sender:
         return notification
 
     def send_one(self, notification: Notification) -> str:
-        message = self.build_message(notification)
-        if message is None:
+        messages = self.build_messages(notification)
+        if not messages:
             # Nobody to write to any more (no public email, need purged…): nothing was sent.
             _set(notification.pk, status=DeliveryStatus.FAILED, last_error="no address")
             return "skipped"
-        message.connection = self.email_connection
         try:
-            message.send()
+            self.email_connection.send_messages(messages)
         except (smtplib.SMTPException, OSError) as error:
             # The server refused or could not be reached: the email was not accepted, so it is safe to retry.
             logger.warning("Email %s not sent: %s", notification.pk, error)
@@ -183,10 +184,11 @@ class Sender:
             )
         return "sent"
 
-    def build_message(self, notification: Notification) -> EmailMessage | None:
+    def build_messages(self, notification: Notification) -> list[EmailMessage]:
+        """The row's email, one message per address (staff told of a submission each get their own)."""
         to = _addresses(notification)
         if not to:
-            return None
+            return []
         if notification.kind in SUPPLIER_KINDS:
             recipient = notification.recipient
             cache_key = (
@@ -202,7 +204,9 @@ class Sender:
             body = body.replace(LINK_PLACEHOLDER, recipient_link(recipient))
         else:
             subject, body = _render(notification)
-        return EmailMessage(subject=subject, body=body, to=to)
+        with translation.override(settings.LANGUAGE_CODE):
+            from_email = sender()
+        return [EmailMessage(subject=subject, body=body, from_email=from_email, to=[address]) for address in to]
 
 
 def _set(pk: int, **fields) -> None:
@@ -229,12 +233,8 @@ def send_due(*, time_budget: float | None = None, email_connection=None) -> dict
     return counts
 
 
-def absolute(url: str) -> str:
-    return settings.SITE_URL.rstrip("/") + url
-
-
 def recipient_link(recipient: Recipient) -> str:
-    return absolute(reverse("needs:opportunity_by_token", kwargs={"token": recipient.token}))
+    return absolute_url(reverse("needs:opportunity_by_token", kwargs={"token": recipient.token}))
 
 
 def _addresses(notification: Notification) -> list[str]:
@@ -244,9 +244,9 @@ def _addresses(notification: Notification) -> list[str]:
             return []
         return [recipient.supplier.email]
     if notification.kind == NotificationKind.SUBMITTED:
-        from enterprises.services import review_recipients
+        from enterprises.notifications import review_recipients
 
-        return review_recipients()
+        return sorted(set(review_recipients()))
     return [notification.need.author.user.email]
 
 
@@ -295,15 +295,15 @@ def _extra_context(notification: Notification) -> dict:
             answers = answers.filter(answered_at__gt=since)
         return {
             "answers": list(answers.order_by("answered_at")),
-            "need_url": absolute(need.get_absolute_url()),
+            "need_url": absolute_url(need.get_absolute_url()),
         }
     if notification.kind == NotificationKind.DECISION:
         return {
             "change": need.status_changes.order_by("-changed_at", "-pk").first(),
-            "need_url": absolute(need.get_absolute_url()),
+            "need_url": absolute_url(need.get_absolute_url()),
         }
     if notification.kind == NotificationKind.SUBMITTED:
-        return {"review_url": absolute(reverse("admin:needs_need_change", args=[need.pk]))}
+        return {"review_url": absolute_url(reverse("admin:needs_need_change", args=[need.pk]))}
     if notification.kind == NotificationKind.OUTCOME_REQUEST:
-        return {"outcome_url": absolute(reverse("needs:outcome", kwargs={"reference": need.reference}))}
+        return {"outcome_url": absolute_url(reverse("needs:outcome", kwargs={"reference": need.reference}))}
     return {}

@@ -1,7 +1,7 @@
 """Where needs' attachments and suppliers' answer files are kept: outside MEDIA_ROOT, so no URL serves them.
 
 They are read only through the views that check who may see the need (``needs.views``). The folder is the
-``PRIVATE_MEDIA_ROOT`` setting or environment variable, by default ``var/private`` of the project.
+``PRIVATE_MEDIA_ROOT`` setting (from the environment variable, by default ``var/private`` of the project).
 """
 
 import os
@@ -12,8 +12,7 @@ from django.core.files.storage import FileSystemStorage
 
 
 def private_root() -> Path:
-    configured = getattr(settings, "PRIVATE_MEDIA_ROOT", None) or os.environ.get("PRIVATE_MEDIA_ROOT")
-    return Path(configured) if configured else Path(settings.BASE_DIR) / "var" / "private"
+    return Path(settings.PRIVATE_MEDIA_ROOT)
 
 
 class PrivateStorage(FileSystemStorage):

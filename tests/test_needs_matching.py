@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from needs import services
 from needs.models import NeedKind, NeedStatus, Recipient, RecipientOrigin
-from suppliers.models import Accreditation, LegalForm, Status
+from suppliers.models import Accreditation, LegalForm, ServiceArea, ServiceAreaKind, Status
 from tests.factories import SupplierFactory
 from tests.needs_factories import NeedFactory
 
@@ -16,6 +16,7 @@ pytestmark = pytest.mark.django_db
 
 CATEGORIES = ["entretien.deneigement", "entretien.menager", "alimentation.traiteur"]
 REGIONS = ["01", "02", "03"]
+AREA_REGIONS = {"mrc-01": "01", "ville-01": "01", "mrc-03": "03"}
 
 
 def oracle(need_spec: dict, suppliers: list[dict]) -> set[int]:
@@ -29,7 +30,9 @@ def oracle(need_spec: dict, suppliers: list[dict]) -> set[int]:
         if not set(s["categories"]) & set(need_spec["categories"]):
             continue
         if not need_spec["all_quebec"]:
-            serves_listed = bool(set(s["regions"]) & set(need_spec["regions"]))
+            # A service area (MRC, municipality) lies in one region: serving it serves part of that region.
+            area_regions = {AREA_REGIONS[code] for code in s["areas"]}
+            serves_listed = bool((set(s["regions"]) | area_regions) & set(need_spec["regions"]))
             serves_by_province = s["serves_all_quebec"] and need_spec["include_all_quebec_suppliers"]
             if not (serves_listed or serves_by_province):
                 continue
@@ -45,15 +48,21 @@ def oracle(need_spec: dict, suppliers: list[dict]) -> set[int]:
 def population():
     """Suppliers of every kind the rule tells apart, drawn with a fixed seed."""
     rng = random.Random(11)
+    for code, region in AREA_REGIONS.items():
+        ServiceArea.objects.create(code=code, name=code, kind=ServiceAreaKind.MRC, region_id=region)
     suppliers = []
     for n in range(120):
         all_quebec = rng.random() < 0.2
         legal_form = rng.choice(LegalForm.values)
+        # Some serve only areas finer than a region, some areas beside whole regions.
+        areas = [] if all_quebec else rng.choice([[], [], ["mrc-01"], ["ville-01", "mrc-03"]])
+        regions = [] if all_quebec else rng.sample(REGIONS, rng.randint(0 if areas else 1, 2))
         spec = {
             "status": rng.choice([Status.PUBLISHED] * 4 + [Status.PENDING, Status.SUSPENDED, Status.DRAFT]),
             "email": "" if rng.random() < 0.2 else f"contact{n}@exemple.qc.ca",
             "categories": rng.sample(CATEGORIES, rng.randint(1, 2)),
-            "regions": [] if all_quebec else rng.sample(REGIONS, rng.randint(1, 2)),
+            "regions": regions,
+            "areas": areas,
             "serves_all_quebec": all_quebec,
             "accreditations": rng.choice([[], [], [Accreditation.ADAPTED], [Accreditation.INTEGRATION]]),
             "legal_form": legal_form,
@@ -68,6 +77,7 @@ def population():
             legal_form=legal_form,
             coop_type="worker" if legal_form == LegalForm.COOPERATIVE else "",
         )
+        supplier.areas_served.set(areas)
         suppliers.append({**spec, "pk": supplier.pk})
     return suppliers
 

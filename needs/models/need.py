@@ -473,8 +473,8 @@ class Need(models.Model):
     # --- Matching ---
     def matching_suppliers(self):
         """Published suppliers with a public email, offering one of the need's categories, serving one of its
-        regions (any region when the need covers all of Québec; suppliers serving all of Québec when included),
-        holding one of the accreditations and one of the legal forms asked for, when asked."""
+        regions or a service area in one (any region when the need covers all of Québec; suppliers serving all
+        of Québec when included), holding one of the accreditations and one of the legal forms asked for."""
         suppliers = Supplier.objects.published().exclude(email="")
         suppliers = suppliers.offering(*self.categories.values_list("code", flat=True))
         if not self.all_quebec:
@@ -482,7 +482,12 @@ class Need(models.Model):
             listed = Supplier.regions_served.through.objects.filter(
                 supplier_id=OuterRef("pk"), region_id__in=codes
             )
-            area = Exists(listed)
+            # A service area (MRC, municipality) in one of the regions serves part of it, as the search's
+            # region filter says (``SupplierQuerySet.serving``).
+            in_area = Supplier.areas_served.through.objects.filter(
+                supplier_id=OuterRef("pk"), servicearea__region_id__in=codes
+            )
+            area = Exists(listed) | Exists(in_area)
             if self.include_all_quebec_suppliers:
                 area |= Q(serves_all_quebec=True)
             suppliers = suppliers.filter(area)

@@ -84,6 +84,15 @@ def _initial_data_restored(_serialized_database):
         connection.creation.deserialize_db_from_string(_serialized_database)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(transactional_db, _initial_data_restored):
+    """Rate-limit counters live in the cache table, which the flush between transactional tests leaves alone:
+    every browser test signs up and logs in from the same address with counters at zero."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
@@ -102,12 +111,34 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "en-CA", "viewport": {"width": 1280, "height": 900}}
 
 
+# Every page runs under the site's Content-Security-Policy: the browser reports each resource, inline script or
+# inline style it refuses both as a `securitypolicyviolation` event and as a console error. In tests, give
+# page.wait_for_function a function ("() => …"): Playwright runs a bare expression through eval, which the policy
+# refuses.
+CSP_LISTENER = """document.addEventListener("securitypolicyviolation", (event) => console.error(
+    `CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || "inline code"} on ${location.href}`
+    + (event.sourceFile ? ` (from ${event.sourceFile}:${event.lineNumber})` : "")));"""
+
+
+def is_csp_report(text: str) -> bool:
+    return "CSP violation" in text or "Content Security Policy" in text
+
+
 @pytest.fixture
-def page(page):
+def csp_violations():
+    """What the browser refused under the Content-Security-Policy during the test (the page fixture fills it)."""
+    return []
+
+
+@pytest.fixture
+def page(page, csp_violations):
     # Fail fast rather than wait 30 s on a selector that will never appear.
     page.set_default_timeout(10_000)
     page.set_default_navigation_timeout(20_000)
-    return page
+    page.add_init_script(CSP_LISTENER)
+    page.on("console", lambda message: is_csp_report(message.text) and csp_violations.append(message.text))
+    yield page
+    assert not csp_violations, "The Content-Security-Policy blocked:\n" + "\n".join(csp_violations)
 
 
 @pytest.fixture
@@ -161,11 +192,14 @@ def assert_accessible(axe):
 
     def check(page, context=None):
         # ``context``: a selector to check only part of the page (the admin's frame is checked elsewhere).
-        results = axe.run(
-            page,
-            context=context,
-            options={"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]},
-        )
+        # No "preload": axe would copy some style sheets into inline <style> elements, which the site's
+        # Content-Security-Policy rightly refuses (and the CSP check would then blame the page).
+        options = {
+            "runOnly": {"type": "tag", "values": WCAG_TAGS},
+            "resultTypes": ["violations"],
+            "preload": False,
+        }
+        results = axe.run(page, context=context, options=options)
         violations = results.response["violations"]
         assert not violations, format_violations(page.url, violations)
 
@@ -175,7 +209,7 @@ def assert_accessible(axe):
 @pytest.fixture
 def catalogue():
     """A few published suppliers in different regions and sectors, with offerings folded into search."""
-    from suppliers.models import Accreditation, Category, CoopType, LegalForm, Region, Supplier
+    from suppliers.models import Accreditation, Category, CoopType, LegalForm, Region
     from tests.factories import OfferingFactory, SupplierFactory
 
     snow = SupplierFactory(
@@ -222,7 +256,6 @@ def catalogue():
         regions=[],
         categories=["fabrication.assemblage"],
     )
-    Supplier.objects.filter(pk__in=[snow.pk, caterer.pk, workshop.pk]).refresh_search_text()
     return {"snow": snow, "caterer": caterer, "workshop": workshop}
 
 
