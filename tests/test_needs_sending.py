@@ -184,12 +184,23 @@ def test_withdrawing_a_published_need_cancels_unsent_emails_and_tells_those_alre
 
 @pytest.mark.django_db
 def test_submitting_tells_staff_and_deciding_tells_the_author(settings):
-    settings.REVIEW_NOTIFICATION_EMAILS = ["validation@mtess.gouv.qc.ca"]
+    settings.REVIEW_NOTIFICATION_EMAILS = ["validation@mtess.gouv.qc.ca", "curation@mtess.gouv.qc.ca"]
+    settings.DEFAULT_FROM_EMAIL = "no-reply@repertoire.quebec"
     need = NeedFactory()
     services.need_submit(need=need, user=need.author.user)
     services.need_reject(need=need, by=UserFactory(is_staff=True), reason="Hors du champ du répertoire.")
     notifications.send_due()
 
-    to_staff, to_author = mail.outbox
-    assert to_staff.to == ["validation@mtess.gouv.qc.ca"] and need.reference in to_staff.subject
+    # One email per person: staff never see each other's address in the recipients.
+    *to_staff, to_author = mail.outbox
+    assert sorted(email.to[0] for email in to_staff) == [
+        "curation@mtess.gouv.qc.ca",
+        "validation@mtess.gouv.qc.ca",
+    ]
+    assert all(len(email.to) == 1 and need.reference in email.subject for email in to_staff)
     assert to_author.to == [need.author.user.email] and "Hors du champ du répertoire." in to_author.body
+    # Sent in the site's name (directory.site.sender), in French.
+    assert (
+        to_author.from_email
+        == '"Répertoire des fournisseurs d\'économie sociale" <no-reply@repertoire.quebec>'
+    )
