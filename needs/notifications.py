@@ -206,7 +206,9 @@ class Sender:
             subject, body = _render(notification)
         with translation.override(settings.LANGUAGE_CODE):
             from_email = sender()
-        return [EmailMessage(subject=subject, body=body, from_email=from_email, to=[address]) for address in to]
+        return [
+            EmailMessage(subject=subject, body=body, from_email=from_email, to=[address]) for address in to
+        ]
 
 
 def _set(pk: int, **fields) -> None:
@@ -247,7 +249,9 @@ def _addresses(notification: Notification) -> list[str]:
         from enterprises.notifications import review_recipients
 
         return sorted(set(review_recipients()))
-    return [notification.need.author.user.email]
+    author = notification.need.author
+    # An author whose account was deleted is told nothing more.
+    return [author.user.email] if author is not None else []
 
 
 def _render(notification: Notification, *, link: str = "") -> tuple[str, str]:

@@ -35,8 +35,6 @@ BUYER_REMINDER_INTERVAL = timedelta(hours=24)
 CHANGES_REQUESTED_EXPIRY = timedelta(days=10)
 # The author is asked for the outcome this long after the deadline.
 OUTCOME_REQUEST_DELAY = timedelta(days=7)
-# Tokens and per-recipient viewing data are purged this long after the need closed.
-RETENTION_AFTER_CLOSING = timedelta(days=365)
 # Above this many recipients staff narrow the targeting before publishing.
 MAX_RECIPIENTS = 100
 # For an invitation, municipal rules ask for at least this many invitees in a band of amounts (DOMAIN.md).
@@ -180,8 +178,9 @@ class Need(models.Model):
     organisation = models.ForeignKey(
         BuyerOrganisation, on_delete=models.PROTECT, related_name="needs", verbose_name=_("organisme")
     )
+    # Emptied when the author's account is deleted (needs/personal_data.py): the need's facts stay for statistics.
     author = models.ForeignKey(
-        Buyer, on_delete=models.PROTECT, related_name="needs", verbose_name=_("auteur")
+        Buyer, on_delete=models.SET_NULL, null=True, related_name="needs", verbose_name=_("auteur")
     )
     kind = models.CharField(_("type de démarche"), max_length=20, choices=NeedKind.choices)
     title_fr = models.CharField(_("titre (français)"), max_length=200)

@@ -11,7 +11,7 @@ def locked(need: Need) -> Need:
 
 
 def check_author(need: Need, user) -> None:
-    if need.author.user_id != user.pk or not need.author.is_active:
+    if need.author is None or need.author.user_id != user.pk or not need.author.is_active:
         raise PermissionDenied
 
 

@@ -4,12 +4,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from privacy import retention
+
 from .. import notifications
 from ..business_days import add_business_days_to_instant
 from ..models import (
     AUTOMATIC_REMINDER_BUSINESS_DAYS,
     OUTCOME_REQUEST_DELAY,
-    RETENTION_AFTER_CLOSING,
     BuyerReminder,
     Need,
     NeedStatus,
@@ -152,10 +153,11 @@ def outcome_record(
 
 
 def needs_purge(*, now=None) -> int:
-    """Twelve months after a need closed, delete its tokens, per-recipient viewing data and email log; the
-    need's aggregate facts (categories, regions, amount, counts, answers, outcome) stay."""
+    """Once the keeping period of privacy/retention.py has passed since a need closed, delete its tokens,
+    per-recipient viewing data and email log; the need's aggregate facts (categories, regions, amount, counts,
+    answers, outcome) stay."""
     now = now or timezone.now()
-    due = Need.objects.filter(purged_at__isnull=True, closed_at__lte=now - RETENTION_AFTER_CLOSING)
+    due = Need.objects.filter(purged_at__isnull=True, closed_at__lte=now - retention.CLOSED_NEEDS)
     count = 0
     for pk in due.values_list("pk", flat=True):
         with transaction.atomic():

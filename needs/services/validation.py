@@ -1,9 +1,10 @@
 """Matching and statuses: submission, staff validation (recipients, publish, request changes, reject),
 withdrawal, closing at the deadline, refusal of needs left unrevised."""
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from suppliers.models import Supplier
@@ -169,15 +170,34 @@ def need_withdraw(*, need: Need, user, message: str = "") -> Need:
     with transaction.atomic():
         need = locked(need)
         check_author(need, user)
-        was_published = need.status == NeedStatus.PUBLISHED
-        need.change_status(NeedStatus.WITHDRAWN, by=user, message=message)
-        if was_published:
-            # Emails not yet sent about the need are pointless now.
-            need.notifications.filter(status=DeliveryStatus.PENDING, recipient__isnull=False).delete()
-            notifications.enqueue(
-                need=need, kind=NotificationKind.WITHDRAWN, recipients=need.recipients.active().notified()
-            )
+        _withdraw(need, by=user, message=message)
     return need
+
+
+def _withdraw(need: Need, *, by, message: str) -> None:
+    was_published = need.status == NeedStatus.PUBLISHED
+    need.change_status(NeedStatus.WITHDRAWN, by=by, message=message)
+    if was_published:
+        # Emails not yet sent about the need are pointless now.
+        need.notifications.filter(status=DeliveryStatus.PENDING, recipient__isnull=False).delete()
+        notifications.enqueue(
+            need=need, kind=NotificationKind.WITHDRAWN, recipients=need.recipients.active().notified()
+        )
+
+
+def needs_of_leaving_author_withdraw(*, user) -> int:
+    """The author deletes their account: every need of theirs still open (a draft, under review, or published
+    before its deadline) is withdrawn, recipients told; the others keep their facts without an author."""
+    withdrawn = 0
+    with translation.override(settings.LANGUAGE_CODE):
+        message = _("Retiré : le compte de la personne qui l'a publié a été supprimé.")
+    for pk in Need.objects.filter(author__user=user).values_list("pk", flat=True):
+        with transaction.atomic():
+            need = Need.objects.select_for_update().get(pk=pk)
+            if need.can_change_status(NeedStatus.WITHDRAWN):
+                _withdraw(need, by=user, message=message)
+                withdrawn += 1
+    return withdrawn
 
 
 def needs_close_due(*, now=None) -> int:

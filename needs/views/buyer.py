@@ -47,7 +47,7 @@ def need_or_404(user, reference, queryset=None) -> Need:
 
 
 def _is_author(user, need) -> bool:
-    return need.author.user_id == user.pk and need.author.is_active
+    return need.author is not None and need.author.user_id == user.pk and need.author.is_active
 
 
 def _add_errors(form, error: ValidationError):
