@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from buyers.models import Shortlist
 from suppliers.models import Accreditation, Category, LegalForm, Region, Sector
 from suppliers.validators import normalize_neq
 
@@ -386,3 +387,26 @@ class NarrowForm(forms.Form):
         self.initial.setdefault("categories", list(need.categories.all()))
         self.initial.setdefault("regions", [] if need.all_quebec else list(need.regions.all()))
         self.initial.setdefault("include_all_quebec_suppliers", need.include_all_quebec_suppliers)
+
+
+class ShortlistAddForm(forms.Form):
+    """Keep some of a need's recipients in one of the buyer's lists, or in a new one."""
+
+    recipients = forms.TypedMultipleChoiceField(label=_("Entreprises"), coerce=int)
+    shortlist = forms.ModelChoiceField(
+        label=_("Liste restreinte"),
+        queryset=Shortlist.objects.none(),
+        required=False,
+        empty_label=_("Nouvelle liste"),
+    )
+    new_name = forms.CharField(
+        label=_("Nom de la nouvelle liste"),
+        max_length=150,
+        required=False,
+        help_text=_("Par défaut, la référence et le titre du besoin."),
+    )
+
+    def __init__(self, *args, buyer, recipient_ids=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["shortlist"].queryset = Shortlist.objects.owned_by(buyer).order_by("name")
+        self.fields["recipients"].choices = [(pk, pk) for pk in recipient_ids]

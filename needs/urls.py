@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from .views import buyer, supplier
+from .views import buyer, supplier, workspace
 
 app_name = "needs"
 
@@ -36,6 +36,8 @@ urlpatterns = [
         name="clarification_answer",
     ),
     path("besoins/<str:reference>/resultat/", buyer.outcome, name="outcome"),
+    path("besoins/<str:reference>/liste/", workspace.shortlist_add, name="shortlist_add"),
+    path("besoins/<str:reference>/dossier/", workspace.record_create, name="record_create"),
     re_path(r"^besoins/(?P<reference>[^/]+)/export\.(?P<extension>csv|xlsx)$", buyer.export, name="export"),
     path("besoins/<str:reference>/pieces/<int:pk>/", buyer.attachment, name="attachment"),
     path("besoins/<str:reference>/reponses/<int:pk>/document/", buyer.answer_file, name="answer_file"),

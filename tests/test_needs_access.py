@@ -85,6 +85,9 @@ def buyer_pages(w):
         ("needs:export", [ref, "xlsx"], "get", (LOGIN, 403, 403, 200, 200, 404, 200)),
         ("needs:attachment", [ref, w["attachment"].pk], "get", (LOGIN, 403, 403, 200, 200, 404, 200)),
         ("needs:answer_file", [ref, w["recipient"].pk], "get", (LOGIN, 403, 403, 200, 200, 404, 200)),
+        # A buyer's own lists and records: staff have none (the workspace's 403 page says why).
+        ("needs:shortlist_add", [ref], "post", (LOGIN, 403, 403, 302, 302, 404, 403)),
+        ("needs:record_create", [ref], "get", (LOGIN, 403, 403, 200, 200, 404, 403)),
     ]
 
 
@@ -112,6 +115,7 @@ POST_DATA = {
     "needs:opportunity_decline": {"reason": "capacity"},
     "needs:opportunity_question": {"question": "Horaire ?"},
     "needs:clarification_answer": {"answer": "Le jour."},
+    "needs:shortlist_add": {"shortlist": ""},
 }
 
 

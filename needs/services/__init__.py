@@ -35,6 +35,7 @@ from .validation import (
     recipient_add,
     recipient_remove,
 )
+from .workspace import need_criteria, need_recipients_shortlist, need_record_create, recordable_recipients
 from .writing import invitees_set, need_create, need_update
 
 __all__ = [
@@ -49,7 +50,10 @@ __all__ = [
     "need_create",
     "need_match",
     "need_narrow",
+    "need_criteria",
     "need_publish",
+    "need_recipients_shortlist",
+    "need_record_create",
     "need_reject",
     "need_request_changes",
     "need_submit",
@@ -60,6 +64,7 @@ __all__ = [
     "needs_purge",
     "needs_refuse_stale",
     "outcome_record",
+    "recordable_recipients",
     "outcome_requests_send",
     "recipient_add",
     "recipient_hide",

@@ -21,6 +21,7 @@ from ..forms import (
     InviteesForm,
     NeedForm,
     OutcomeForm,
+    ShortlistAddForm,
     WithdrawForm,
 )
 from ..models import MIN_INVITEES, Clarification, Need, NeedStatus, Recipient
@@ -154,8 +155,23 @@ def need_detail(request, reference):
         "answer_form": ClarificationAnswerForm(),
         "withdraw_form": WithdrawForm(),
         "min_invitees": MIN_INVITEES,
+        **_workspace_context(request.user, need),
     }
     return render(request, "needs/need_detail.html", context)
+
+
+def _workspace_context(user, need) -> dict:
+    """Keeping recipients in a list and documenting them in a record: for the organisation's active buyers, once
+    the need is published (staff have no lists)."""
+    buyer = _buyer(user)
+    if need.published_at is None or buyer is None or not buyer.is_active:
+        return {"can_keep": False}
+    if buyer.organisation_id != need.organisation_id:  # staff who are also a buyer elsewhere
+        return {"can_keep": False}
+    return {
+        "can_keep": True,
+        "shortlist_form": ShortlistAddForm(buyer=buyer),
+    }
 
 
 @workspace_required

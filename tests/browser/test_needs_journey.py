@@ -10,6 +10,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from buyers.models import MarketResearchRecord, ShortlistEntry
 from needs import services
 from needs.models import Answer, Need, NeedStatus
 from tests.factories import BuyerFactory, SupplierFactory
@@ -129,6 +130,21 @@ def test_a_need_from_writing_to_outcome(
         "Coopérative de déneigement du Bas-Saint-Laurent" in main
         and "Trois camions et une chargeuse." in main
     )
+    assert_accessible(page)
+    # She keeps the supplier in a new shortlist and documents the need in a market-research record.
+    page.locator("input[name=recipients]").first.check()
+    submit(page, page.locator("#shortlist-form button[type=submit]"))
+    entry = ShortlistEntry.objects.get(shortlist__owner=buyer)
+    assert entry.supplier == supplier and need.reference in entry.note
+    submit(page, page.locator(f"main a[href='{reverse('needs:record_create', args=[need.reference])}']"))
+    assert_accessible(page)
+    page.locator("select[name=mode_considered]").select_option("mutual_agreement")
+    page.locator("textarea[name=justification]").fill("Une seule entreprise intéressée.")
+    submit(page, page.locator("form.record-form button[type=submit]"))
+    record = MarketResearchRecord.objects.get(organisation=need.organisation)
+    (row,) = record.snapshot
+    assert row["neq"] == supplier.neq and "Trois camions et une chargeuse." in row["extra"].values()
+    assert "Trois camions et une chargeuse." in page.locator("main").inner_text()
     assert_accessible(page)
     Need.objects.filter(pk=need.pk).update(response_deadline=timezone.localdate().replace(year=2020))
     services.needs_close_due()
