@@ -10,3 +10,6 @@ EXPIRED_INVITATIONS = timedelta(days=30)
 # The message a person wrote with a claim that staff refused, counted from the decision (the decision and its
 # reason stay, so that staff can answer questions about it).
 REFUSED_CLAIM_MESSAGES = timedelta(days=90)
+# A need's personal links (tokens), each enterprise's viewing time and its email log, counted from the need's
+# closing (or withdrawal, or refusal): twelve months. The need's aggregate facts stay (needs.services.needs_purge).
+CLOSED_NEEDS = timedelta(days=365)
