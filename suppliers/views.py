@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.safestring import mark_safe
 
 from .forms import SupplierSearchForm
+from .hooks import search_completed
 from .models import Accreditation, CoopType, LegalForm, Supplier
 from .search import Sort, load_reference, search_suppliers
 
@@ -19,6 +20,7 @@ def supplier_search(request):
         return render(request, "suppliers/search.html", {"form": form}, status=400)
     params = form.to_params()
     results = search_suppliers(params, reference=reference)
+    search_completed.send("page", request=request, params=params, count=results.count)
     suppliers = list(results.page.object_list)
     # Labels looked up once per page rather than through get_FOO_display() on every result.
     legal_forms, coop_types = dict(LegalForm.choices), dict(CoopType.choices)
