@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "suppliers",
     "buyers",
     "enterprises",
+    "insights",
     "directory",
 ]
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("comptes/", include("allauth.urls")),
     path("entreprises/", include("enterprises.urls")),
+    path("", include("insights.urls")),
     path("", include("suppliers.urls")),
     path("api/", include("suppliers.api_urls")),
 ]

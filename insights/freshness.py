@@ -1,0 +1,111 @@
+"""How fresh the catalogue is: published listings by the age of their last check, what waits for staff, and the
+listings whose enterprise did not answer the yearly confirmation request."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Min, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from enterprises.models import ClaimRequest, Revision
+
+from .models import ConfirmationRequest, ListingFacts
+from .services import shift_months
+
+
+@dataclass(frozen=True)
+class AgeBucket:
+    key: str
+    label: str
+    newer_than_months: int | None  # checked after now minus this many months (None: no lower bound in time)
+    older_than_months: int | None  # and at or before now minus this many months
+
+
+AGE_BUCKETS = [
+    AgeBucket("under_6", _("Moins de 6 mois"), 6, None),
+    AgeBucket("6_12", _("6 à 12 mois"), 12, 6),
+    AgeBucket("12_24", _("12 à 24 mois"), 24, 12),
+    AgeBucket("over_24", _("Plus de 24 mois"), None, 24),
+    AgeBucket("never", _("Jamais"), None, None),
+]
+# What a listing's age is measured from: its last check (either), staff verification, enterprise confirmation.
+DATE_COLUMNS = ("checked_at", "verified_at", "confirmed_at")
+
+
+def _bucket_condition(bucket: AgeBucket, column: str, now) -> Q:
+    if bucket.key == "never":
+        return Q(**{f"{column}__isnull": True})
+    condition = Q()
+    if bucket.newer_than_months is not None:
+        condition &= Q(**{f"{column}__gt": shift_months(now, -bucket.newer_than_months)})
+    if bucket.older_than_months is not None:
+        condition &= Q(**{f"{column}__lte": shift_months(now, -bucket.older_than_months)})
+    return condition
+
+
+def age_counts(*, now) -> dict[str, dict[str, int]]:
+    """Published listings per age bucket, for each date column (one query)."""
+    aggregates = {
+        f"{column}:{bucket.key}": Count("pk", filter=_bucket_condition(bucket, column, now))
+        for column in DATE_COLUMNS
+        for bucket in AGE_BUCKETS
+    }
+    counts = ListingFacts.objects.aggregate(**aggregates)
+    return {
+        column: {bucket.key: counts[f"{column}:{bucket.key}"] for bucket in AGE_BUCKETS}
+        for column in DATE_COLUMNS
+    }
+
+
+def least_recently_checked(limit: int = 10):
+    """Published listings checked the longest ago (never-checked ones are counted, not listed)."""
+    return (
+        ListingFacts.objects.filter(checked_at__isnull=False)
+        .select_related("supplier")
+        .only("supplier__name", "supplier__neq", "checked_at", "verified_at", "confirmed_at")
+        .order_by("checked_at")[:limit]
+    )
+
+
+@dataclass
+class Queue:
+    label: str
+    count: int
+    oldest: object  # datetime or None
+    items: list  # the oldest, each with ``waiting_since`` and ``admin_url``
+
+
+def review_queues(limit: int = 10) -> list[Queue]:
+    """Revisions and claims waiting for a decision: how many, since when, and the oldest ones."""
+    queues = []
+    for label, queryset, date_field, admin_change in (
+        (
+            _("Modifications de fiches"),
+            Revision.objects.pending(),
+            "submitted_at",
+            "enterprises_revision_change",
+        ),
+        (
+            _("Demandes de gestion de fiches"),
+            ClaimRequest.objects.pending(),
+            "created_at",
+            "enterprises_claimrequest_change",
+        ),
+    ):
+        summary = queryset.aggregate(count=Count("pk"), oldest=Min(date_field))
+        items = list(queryset.select_related("supplier").order_by(date_field, "pk")[:limit])
+        for item in items:
+            item.waiting_since = getattr(item, date_field)
+            item.admin_url = reverse(f"admin:{admin_change}", args=[item.pk])
+        queues.append(Queue(label=label, count=summary["count"], oldest=summary["oldest"], items=items))
+    return queues
+
+
+def unanswered_requests():
+    """Confirmation requests nobody answered (no confirmation, no verification since), oldest first."""
+    return (
+        ConfirmationRequest.objects.unanswered()
+        .filter(supplier__status="published")
+        .select_related("supplier")
+        .order_by("asked_at", "pk")
+    )

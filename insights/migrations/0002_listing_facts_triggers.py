@@ -1,0 +1,111 @@
+"""Keep ``insights_listingfacts`` (one narrow row per published supplier) from ``suppliers_supplier`` and
+``insights_confirmation``, with statement-level triggers as the search documents are kept (suppliers 0009).
+
+A supplier row that becomes published gets its facts row, one that stops being published loses it, and any change
+of its regions served, categories (through the masks ``SupplierQuerySet.refresh_search_text()`` and the import
+keep), legal form, accreditations or verification date is copied. A supplier serving all of Québec serves every
+region: its ``region_mask`` has the 17 region bits (``SupplierQuerySet.serves``). ``confirmed_at`` is the latest
+confirmation by the enterprise. Existing suppliers are copied at the end.
+"""
+
+from django.db import migrations
+
+ALL_REGIONS_MASK = (1 << 17) - 1
+
+FORWARD = f"""
+CREATE FUNCTION insights_listing_facts_keep() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' OR TG_OP = 'UPDATE' THEN
+        IF TG_OP = 'UPDATE' THEN
+            DELETE FROM insights_listingfacts f USING new_rows n
+            WHERE f.supplier_id = n.id AND n.status <> 'published';
+        END IF;
+        INSERT INTO insights_listingfacts AS f (supplier_id, region_mask, category_mask, sector_mask, legal_form,
+                                                accreditations, verified_at, confirmed_at)
+        SELECT n.id, CASE WHEN n.serves_all_quebec THEN {ALL_REGIONS_MASK} ELSE n.region_mask END,
+               n.category_mask, n.sector_mask, n.legal_form, n.accreditations, n.last_verified_at,
+               (SELECT max(c.confirmed_at) FROM insights_confirmation c WHERE c.supplier_id = n.id)
+        FROM new_rows n WHERE n.status = 'published'
+        ON CONFLICT (supplier_id) DO UPDATE SET
+            region_mask = excluded.region_mask, category_mask = excluded.category_mask,
+            sector_mask = excluded.sector_mask, legal_form = excluded.legal_form,
+            accreditations = excluded.accreditations, verified_at = excluded.verified_at
+        WHERE (f.region_mask, f.category_mask, f.sector_mask, f.legal_form, f.accreditations, f.verified_at)
+            IS DISTINCT FROM (excluded.region_mask, excluded.category_mask, excluded.sector_mask,
+                              excluded.legal_form, excluded.accreditations, excluded.verified_at);
+    ELSIF TG_OP = 'DELETE' THEN
+        DELETE FROM insights_listingfacts f USING old_rows o WHERE f.supplier_id = o.id;
+    ELSE  -- TRUNCATE (DELETE: the same statement may be truncating the facts too)
+        DELETE FROM insights_listingfacts;
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER insights_facts_supplier_inserted AFTER INSERT ON suppliers_supplier
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION insights_listing_facts_keep();
+CREATE TRIGGER insights_facts_supplier_updated AFTER UPDATE ON suppliers_supplier
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION insights_listing_facts_keep();
+CREATE TRIGGER insights_facts_supplier_deleted AFTER DELETE ON suppliers_supplier
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION insights_listing_facts_keep();
+CREATE TRIGGER insights_facts_supplier_truncated AFTER TRUNCATE ON suppliers_supplier
+    FOR EACH STATEMENT EXECUTE FUNCTION insights_listing_facts_keep();
+
+CREATE FUNCTION insights_listing_confirmed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        UPDATE insights_listingfacts f SET confirmed_at = greatest(f.confirmed_at, n.confirmed_at)
+        FROM (SELECT supplier_id, max(confirmed_at) AS confirmed_at FROM new_rows GROUP BY supplier_id) n
+        WHERE f.supplier_id = n.supplier_id;
+    ELSIF TG_OP = 'UPDATE' THEN
+        UPDATE insights_listingfacts f
+        SET confirmed_at = (SELECT max(c.confirmed_at) FROM insights_confirmation c WHERE c.supplier_id = f.supplier_id)
+        WHERE f.supplier_id IN (SELECT supplier_id FROM old_rows UNION SELECT supplier_id FROM new_rows);
+    ELSIF TG_OP = 'DELETE' THEN
+        UPDATE insights_listingfacts f
+        SET confirmed_at = (SELECT max(c.confirmed_at) FROM insights_confirmation c WHERE c.supplier_id = f.supplier_id)
+        WHERE f.supplier_id IN (SELECT supplier_id FROM old_rows);
+    ELSE  -- TRUNCATE
+        UPDATE insights_listingfacts SET confirmed_at = NULL WHERE confirmed_at IS NOT NULL;
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER insights_facts_confirmation_inserted AFTER INSERT ON insights_confirmation
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION insights_listing_confirmed();
+CREATE TRIGGER insights_facts_confirmation_updated AFTER UPDATE ON insights_confirmation
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION insights_listing_confirmed();
+CREATE TRIGGER insights_facts_confirmation_deleted AFTER DELETE ON insights_confirmation
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION insights_listing_confirmed();
+CREATE TRIGGER insights_facts_confirmation_truncated AFTER TRUNCATE ON insights_confirmation
+    FOR EACH STATEMENT EXECUTE FUNCTION insights_listing_confirmed();
+
+INSERT INTO insights_listingfacts (supplier_id, region_mask, category_mask, sector_mask, legal_form, accreditations,
+                                   verified_at, confirmed_at)
+SELECT id, CASE WHEN serves_all_quebec THEN {ALL_REGIONS_MASK} ELSE region_mask END, category_mask, sector_mask,
+       legal_form, accreditations, last_verified_at, NULL
+FROM suppliers_supplier WHERE status = 'published';
+"""
+
+REVERSE = """
+DROP TRIGGER insights_facts_supplier_inserted ON suppliers_supplier;
+DROP TRIGGER insights_facts_supplier_updated ON suppliers_supplier;
+DROP TRIGGER insights_facts_supplier_deleted ON suppliers_supplier;
+DROP TRIGGER insights_facts_supplier_truncated ON suppliers_supplier;
+DROP TRIGGER insights_facts_confirmation_inserted ON insights_confirmation;
+DROP TRIGGER insights_facts_confirmation_updated ON insights_confirmation;
+DROP TRIGGER insights_facts_confirmation_deleted ON insights_confirmation;
+DROP TRIGGER insights_facts_confirmation_truncated ON insights_confirmation;
+DROP FUNCTION insights_listing_facts_keep();
+DROP FUNCTION insights_listing_confirmed();
+DELETE FROM insights_listingfacts;
+"""
+
+
+class Migration(migrations.Migration):
+    dependencies = [("insights", "0001_initial")]
+
+    operations = [migrations.RunSQL(FORWARD, REVERSE)]
