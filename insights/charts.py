@@ -1,13 +1,17 @@
-"""Charts drawn on the server as SVG: the geometry here, the markup in ``templates/insights/_*_chart.html``.
+"""Charts drawn on the server as SVG: the shapes here (``body``: escaped SVG elements, built in Python because a
+heat map has hundreds of them), the ``<svg>`` element with its title in ``templates/insights/_*_chart.html``.
 
 No JavaScript and no style attributes (the Content-Security-Policy forbids inline styles): colours come from CSS
-classes of ``static/css/insights.css``. Each chart is an image (``role="img"`` with a title) whose figures are in the
-table printed beside it; links inside a chart are for the mouse only (the table's links serve the keyboard).
+classes of ``static/css/insights.css``. Each chart's figures are in the table printed beside it: a bar or line chart
+is an image (``role="img"`` with a title); a heat map, whose cells link to their suppliers for the mouse, is hidden
+from assistive technologies (its links are out of the tab order), which read the table and its links instead.
 """
 
 from dataclasses import dataclass, field
 
 from django.utils.formats import number_format
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 # Text metrics of the charts' font at 12 px (an average advance width, generous for capitals and accents).
 CHAR_WIDTH = 6.6
@@ -16,6 +20,23 @@ FONT_SIZE = 12
 
 def _text_width(text: str) -> float:
     return len(text) * CHAR_WIDTH
+
+
+def _f(value) -> str:
+    return f"{value:.1f}"
+
+
+def _text(label, css="chart__label", transform=""):
+    if transform:
+        return format_html(
+            '<text class="{}" x="{}" y="{}" transform="{}">{}</text>',
+            css,
+            _f(label.x),
+            _f(label.y),
+            transform,
+            label.text,
+        )
+    return format_html('<text class="{}" x="{}" y="{}">{}</text>', css, _f(label.x), _f(label.y), label.text)
 
 
 @dataclass
@@ -51,6 +72,32 @@ class HeatMap:
     cells: list[HeatCell]
     row_labels: list[Label]
     column_labels: list[Label]
+
+    @property
+    def body(self):
+        parts = [
+            _text(label, transform=f"rotate(-45 {label.x:.1f} {label.y:.1f})") for label in self.column_labels
+        ]
+        parts += [_text(label, "chart__label chart__label--end") for label in self.row_labels]
+        for cell in self.cells:
+            shape = format_html(
+                '<rect class="heat heat--{}" x="{}" y="{}" width="{}" height="{}"/>'
+                '<text class="heat__text heat__text--{}" x="{}" y="{}">{}</text>',
+                cell.level,
+                _f(cell.x),
+                _f(cell.y),
+                cell.width,
+                cell.height,
+                cell.level,
+                _f(cell.text_x),
+                _f(cell.text_y),
+                cell.text,
+            )
+            # Links for the mouse only: the table beside the chart has the same links for the keyboard.
+            parts.append(
+                format_html('<a href="{}" tabindex="-1">{}</a>', cell.href, shape) if cell.href else shape
+            )
+        return mark_safe("".join(parts))
 
 
 def heat_map(rows, columns, value, *, level, href=None, cell_width=46, cell_height=24) -> HeatMap:
@@ -113,6 +160,25 @@ class BarChart:
     rows: list[BarRow]
     legend: list[tuple[str, str]] = field(default_factory=list)  # (css class, label)
 
+    @property
+    def body(self):
+        parts = []
+        for row in self.rows:
+            parts.append(_text(row.label, "chart__label chart__label--end"))
+            parts += [
+                format_html(
+                    '<rect class="bar {}" x="{}" y="{}" width="{}" height="{}"/>',
+                    segment.css,
+                    _f(segment.x),
+                    _f(row.y),
+                    _f(segment.width),
+                    self.bar_height,
+                )
+                for segment in row.segments
+            ]
+            parts.append(_text(row.value_label))
+        return mark_safe("".join(parts))
+
 
 def bar_chart(bars, *, legend=(), plot_width=360, bar_height=20, gap=8) -> BarChart:
     """Horizontal bars. ``bars`` are ``(label, [(value, css class), …])``: a bar's segments are stacked; the bar's
@@ -169,6 +235,27 @@ class LineChart:
     plot_left: float
     plot_bottom: float
     plot_right: float
+
+    @property
+    def body(self):
+        parts = [
+            format_html(
+                '<line class="chart__axis" x1="{}" y1="{}" x2="{}" y2="{}"/>',
+                self.plot_left,
+                self.plot_bottom,
+                self.plot_right,
+                self.plot_bottom,
+            )
+        ]
+        parts += [_text(label, "chart__label chart__label--end") for label in self.y_labels]
+        parts += [_text(label, "chart__label chart__label--middle") for label in self.x_labels]
+        for series in self.series:
+            parts.append(format_html('<polyline class="line {}" points="{}"/>', series.css, series.points))
+            parts += [
+                format_html('<circle class="dot {}" cx="{}" cy="{}" r="3"/>', series.css, x, y)
+                for x, y in series.dots
+            ]
+        return mark_safe("".join(parts))
 
 
 def line_chart(x_labels, series, *, plot_width=560, plot_height=180) -> LineChart:

@@ -7,7 +7,7 @@ categories) masks, then each group's count is spread over the bits of its masks 
 (regions × groups · groups × categories). The tests check both give the same numbers.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from django.db.models import Count, F, Q
@@ -85,19 +85,16 @@ class CoverageMatrix:
     regions: list
     columns: list  # Sector or Category objects
     counts: np.ndarray
-    _levels: dict = field(default_factory=dict, repr=False)
+
+    def __post_init__(self):
+        self._rows = {region.code: i for i, region in enumerate(self.regions)}
+        self._columns = {column.code: j for j, column in enumerate(self.columns)}
 
     def count(self, region_code: str, column_code: str) -> int:
-        return int(self.counts[self._row(region_code), self._column(column_code)])
+        return int(self.counts[self._rows[region_code], self._columns[column_code]])
 
     def level(self, region_code: str, column_code: str) -> CoverageLevel:
         return CoverageLevel.of(self.count(region_code, column_code))
-
-    def _row(self, code):
-        return next(i for i, region in enumerate(self.regions) if region.code == code)
-
-    def _column(self, code):
-        return next(i for i, column in enumerate(self.columns) if column.code == code)
 
     def cells(self):
         """(region, column, count, level) for every cell, rows first."""

@@ -74,6 +74,24 @@ class SearchEvent(models.Model):
         return f"{self.hour:%Y-%m-%d %H:00} ({self.results})"
 
 
+class CoverageSnapshotQuerySet(models.QuerySet):
+    def last_of_each_month(self, *, months: int, today) -> list:
+        """The date of the last snapshot of each of the last ``months`` months (up to ``today``'s), oldest first;
+        one index probe a month rather than a scan of every snapshot."""
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""SELECT (SELECT max(taken_on) FROM {self.model._meta.db_table}
+                            WHERE taken_on >= m AND taken_on < m + interval '1 month')
+                    FROM generate_series(date_trunc('month', %s::date) - %s * interval '1 month',
+                                         date_trunc('month', %s::date), interval '1 month') AS m
+                    ORDER BY m""",
+                [today, months - 1, today],
+            )
+            return [row[0] for row in cursor.fetchall() if row[0] is not None]
+
+
 class CoverageSnapshot(models.Model):
     """Coverage of one region and category on one day, taken nightly (``insights.tasks.take_coverage_snapshot``)
     for the trends."""
@@ -89,6 +107,8 @@ class CoverageSnapshot(models.Model):
     adapted = models.PositiveIntegerField(_("entreprises adaptées"))
     integration = models.PositiveIntegerField(_("entreprises d'insertion"))
     checked_recently = models.PositiveIntegerField(_("vérifiés ou confirmés dans les 12 derniers mois"))
+
+    objects = CoverageSnapshotQuerySet.as_manager()
 
     class Meta:
         ordering = ["taken_on", "region", "category"]

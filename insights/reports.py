@@ -5,8 +5,9 @@ figures on screen and in the file are the same.
 """
 
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -38,10 +39,6 @@ class Report:
         return table
 
 
-def _level_label(level) -> str:
-    return str(CoverageLevel(level).label)
-
-
 def cell_url(filters: CoverageFilters, *, region: str, sector: str = "", category: str = "") -> str:
     return (
         reverse("insights:cell")
@@ -50,50 +47,55 @@ def cell_url(filters: CoverageFilters, *, region: str, sector: str = "", categor
     )
 
 
+def cell_urls(filters: CoverageFilters, regions, columns, *, column_param) -> dict[tuple[str, str], str]:
+    """The links of every cell of a coverage table (one reverse() for all of them)."""
+    base = reverse("insights:cell") + "?" + filters_querystring(filters)
+    separator = "&" if base[-1] != "?" else ""
+    return {
+        (
+            region.code,
+            column.code,
+        ): f"{base}{separator}region={region.code}&{column_param}={quote(column.code)}"
+        for region in regions
+        for column in columns
+    }
+
+
 # --- Coverage ---
 
 
-def _coverage_table(name, caption, matrix, filters, *, column_param) -> Table:
+def _coverage_table(name, caption, matrix, links) -> Table:
     table = Table(
         name=name,
         caption=caption,
         columns=[Column(_("Région"), numeric=False)] + [Column(column.name) for column in matrix.columns],
     )
-    for region in matrix.regions:
+    for i, region in enumerate(matrix.regions):
         cells = [Cell(f"{region.name} ({region.code})")]
-        for column in matrix.columns:
-            count = matrix.count(region.code, column.code)
+        for j, column in enumerate(matrix.columns):
+            count = int(matrix.counts[i, j])
             cells.append(
-                Cell(
-                    count,
-                    url=cell_url(filters, region=region.code, **{column_param: column.code}),
-                    level=CoverageLevel.of(count).value,
-                )
+                Cell(count, url=links[(region.code, column.code)], level=CoverageLevel.of(count).value)
             )
         table.add(*cells)
     return table
 
 
-def _coverage_heat_map(matrix, filters, *, column_param):
+def _coverage_heat_map(matrix, links):
     return charts.heat_map(
         rows=[(region.code, region.name) for region in matrix.regions],
         columns=[(column.code, column.name) for column in matrix.columns],
         value=matrix.count,
         level=lambda count: CoverageLevel.of(count).value,
-        href=lambda region, column: cell_url(filters, region=region, **{column_param: column}),
+        href=lambda region, column: links[(region, column)],
     )
 
 
-def coverage_trend(*, months: int = TREND_MONTHS):
+def coverage_trend(*, months: int = TREND_MONTHS, today=None):
     """Per month (its last snapshot), the number of (region, category) cells empty, thin and covered."""
-    dates = (
-        CoverageSnapshot.objects.values_list("taken_on__year", "taken_on__month")
-        .annotate(last=Max("taken_on"))
-        .order_by("-taken_on__year", "-taken_on__month")[:months]
-    )
-    last_dates = sorted(row[2] for row in dates)
+    dates = CoverageSnapshot.objects.last_of_each_month(months=months, today=today or timezone.localdate())
     rows = (
-        CoverageSnapshot.objects.filter(taken_on__in=last_dates)
+        CoverageSnapshot.objects.filter(taken_on__in=dates)
         .values_list("taken_on")
         .annotate(
             empty=Count("pk", filter=Q(suppliers=0)),
@@ -109,13 +111,10 @@ def coverage_report(filters: CoverageFilters, *, now=None) -> Report:
     now = now or timezone.now()
     report = Report()
     matrix = coverage_by_sector(filters, now=now)
+    links = cell_urls(filters, matrix.regions, matrix.columns, column_param="sector")
     report.add(
         _coverage_table(
-            "couverture",
-            _("Fournisseurs qui desservent chaque région, par secteur"),
-            matrix,
-            filters,
-            column_param="sector",
+            "couverture", _("Fournisseurs qui desservent chaque région, par secteur"), matrix, links
         )
     )
     trend = coverage_trend()
@@ -138,7 +137,7 @@ def coverage_report(filters: CoverageFilters, *, now=None) -> Report:
         )
     report.context.update(
         matrix=matrix,
-        heat_map=_coverage_heat_map(matrix, filters, column_param="sector"),
+        heat_map=_coverage_heat_map(matrix, links),
         level_totals=matrix.level_totals(),
         trend_chart=charts.line_chart(
             [date_format(row[0], "M Y") for row in trend],
@@ -159,19 +158,19 @@ def sector_report(filters: CoverageFilters, sector: Sector, *, now=None) -> Repo
     report = Report()
     categories = list(Category.objects.filter(sector=sector).order_by("position", "code"))
     matrix = coverage_by_category(filters, categories=categories, now=now)
+    links = cell_urls(filters, matrix.regions, matrix.columns, column_param="category")
     report.add(
         _coverage_table(
             "categories",
             _("Fournisseurs qui desservent chaque région, par catégorie du secteur « %(sector)s »")
             % {"sector": sector.name},
             matrix,
-            filters,
-            column_param="category",
+            links,
         )
     )
     report.context.update(
         matrix=matrix,
-        heat_map=_coverage_heat_map(matrix, filters, column_param="category"),
+        heat_map=_coverage_heat_map(matrix, links),
         level_totals=matrix.level_totals(),
     )
     return report
@@ -180,7 +179,8 @@ def sector_report(filters: CoverageFilters, sector: Sector, *, now=None) -> Repo
 # --- Freshness ---
 
 
-def freshness_report(*, now=None) -> Report:
+def freshness_report(*, now=None, full: bool = False) -> Report:
+    """``full``: every unanswered request (for the export), not only the first ``UNANSWERED_SHOWN``."""
     now = now or timezone.now()
     report = Report()
     counts = freshness.age_counts(now=now)
@@ -234,6 +234,7 @@ def freshness_report(*, now=None) -> Report:
         Table(
             name="sans_reponse",
             caption=_("Fiches dont l'entreprise n'a pas répondu à la demande de confirmation"),
+            limit=UNANSWERED_SHOWN,
             columns=[
                 Column(_("Fournisseur"), numeric=False),
                 Column(_("NEQ"), numeric=False),
@@ -242,7 +243,7 @@ def freshness_report(*, now=None) -> Report:
             ],
         )
     )
-    for request in unanswered[:UNANSWERED_SHOWN]:
+    for request in unanswered if full else unanswered[:UNANSWERED_SHOWN]:
         asked = timezone.localtime(request.asked_at).date()
         reminded = timezone.localtime(request.reminded_at).date() if request.reminded_at else None
         unanswered_table.add(
@@ -319,8 +320,18 @@ def demand_report(*, months: int, now=None) -> Report:
     records_missing = demand.records_by_cell(since=since) is None
 
     pending = Cell(None, text=str(_("n. d.")))
+    cell_base = reverse("insights:cell") + "?"
 
-    def demand_table(name, caption, rows):
+    region_labels = {region.code: f"{region.name} ({region.code})" for region in regions}
+    level_labels = {level: str(level.label) for level in CoverageLevel}
+    category_names = {}
+
+    def category_name(category):
+        if category.code not in category_names:
+            category_names[category.code] = category.name
+        return category_names[category.code]
+
+    def demand_table(name, caption, rows, limit):
         table = report.add(
             Table(
                 name=name,
@@ -337,18 +348,19 @@ def demand_report(*, months: int, now=None) -> Report:
                     Column(_("Fiches de recherche de marché")),
                 ],
                 header_columns=2,
+                limit=limit,
             )
         )
         for cell in rows:
             table.add(
-                Cell(f"{cell.region.name} ({cell.region.code})"),
-                Cell(cell.category.name),
+                Cell(region_labels[cell.region.code]),
+                Cell(category_name(cell.category)),
                 Cell(
                     cell.coverage,
-                    url=cell_url(CoverageFilters(), region=cell.region.code, category=cell.category.code),
+                    url=f"{cell_base}region={cell.region.code}&category={quote(cell.category.code)}",
                     level=cell.level.value,
                 ),
-                Cell(cell.level.value, text=_level_label(cell.level), level=cell.level.value),
+                Cell(cell.level.value, text=level_labels[cell.level], level=cell.level.value),
                 cell.demand.searches,
                 cell.demand.empty_searches,
                 pending if needs_missing else cell.demand.needs_published,
@@ -361,8 +373,9 @@ def demand_report(*, months: int, now=None) -> Report:
         "lacunes",
         _("Lacunes : demande là où l'offre est mince ou vide, de la plus forte à la plus faible"),
         gaps,
+        GAPS_SHOWN,
     )
-    demand_table("demande_offre", _("Demande et offre par région et catégorie"), cells)
+    demand_table("demande_offre", _("Demande et offre par région et catégorie"), cells, DEMAND_ROWS_SHOWN)
     report.context.update(
         regions_chart=charts.bar_chart(
             [

@@ -53,29 +53,38 @@ def buyer_organisation_kind(user) -> str:
     return kind or ""
 
 
-def search_event_record(sender, *, request, params, count: int, **kwargs) -> SearchEvent | None:
-    """Record a search, anonymised (``SearchEvent``): the first page only, so paging through results is not
-    counted again. Receiver of ``suppliers.hooks.search_completed``.
+# One statement, so that it is its own transaction in autocommit: ``set_config(…, true)`` turns synchronous commit off
+# for that transaction only, and the INSERT does not wait for the write-ahead log to reach the disk (a crash may lose
+# the last instants of statistics, nothing else). A plain INSERT waits for that flush; ``SET LOCAL`` then INSERT in
+# a transaction costs four round trips (bench/README.md, "Recording a search"). Sent inside a transaction, it would
+# spare that transaction's commit the wait too: the search views send it outside any.
+RECORD_SEARCH_EVENT_SQL = f"""
+INSERT INTO {SearchEvent._meta.db_table}
+    (hour, organisation_kind, regions, sectors, categories, with_text, results, channel)
+SELECT %s, %s, %s, %s, %s, %s, %s, %s FROM (SELECT set_config('synchronous_commit', 'off', true)) AS unsynced
+"""
 
-    One INSERT whose commit does not wait for the disk (``synchronous_commit`` off for this transaction only):
-    a crash may lose the last instants of statistics, never anything else.
-    """
+
+def search_event_record(sender, *, request, params, count: int, **kwargs) -> None:
+    """Record a search, anonymised (``SearchEvent``): the first page only, so paging through results is not
+    counted again. Receiver of ``suppliers.hooks.search_completed``; one SQL statement (two for a logged-in
+    user, whose organisation kind is looked up)."""
     if params.page != 1:
-        return None
-    event = SearchEvent(
-        hour=timezone.now().replace(minute=0, second=0, microsecond=0),
-        organisation_kind=buyer_organisation_kind(request.user),
-        regions=sorted(params.region),
-        sectors=sorted(params.sector),
-        categories=sorted(params.category),
-        with_text=bool(params.q.strip()),
-        results=count,
-        channel=sender,
-    )
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        event.save(force_insert=True)
-    return event
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            RECORD_SEARCH_EVENT_SQL,
+            [
+                timezone.now().replace(minute=0, second=0, microsecond=0),
+                buyer_organisation_kind(request.user),
+                sorted(params.region),
+                sorted(params.sector),
+                sorted(params.category),
+                bool(params.q.strip()),
+                count,
+                sender,
+            ],
+        )
 
 
 def search_events_purge(*, now: datetime | None = None) -> int:

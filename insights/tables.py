@@ -9,6 +9,8 @@ the ministry. Staff see exact figures on screen.
 from dataclasses import dataclass, field
 
 from django.utils.formats import number_format
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from directory.spreadsheets import csv_response, dated_filename
@@ -38,6 +40,18 @@ class Cell:
     level: str = ""  # a CoverageLevel value, for the cell's colour on screen
     text: str = ""  # what the screen shows, when not the value itself
 
+    @property
+    def css(self) -> str:
+        classes = []
+        if isinstance(self.value, int) and not isinstance(self.value, bool) and not self.text:
+            classes.append("figures__number")
+        if self.level:
+            classes += ["level", f"level--{self.level}"]
+        return " ".join(classes)
+
+    def content(self):
+        return format_html('<a href="{}">{}</a>', self.url, str(self)) if self.url else str(self)
+
     def __str__(self):
         if self.text:
             return str(self.text)
@@ -57,6 +71,32 @@ class Table:
     rows: list[list[Cell]] = field(default_factory=list)
     header_columns: int = 1
     note: str = ""
+    # Rows shown on screen (the export has them all); None: all.
+    limit: int | None = None
+
+    @property
+    def visible_rows(self):
+        return self.rows if self.limit is None else self.rows[: self.limit]
+
+    @property
+    def body_html(self):
+        """The rows shown, as HTML (built here rather than in a template: a table has up to a thousand cells)."""
+        rows = []
+        for row in self.visible_rows:
+            cells = [
+                format_html('<th scope="row">{}</th>', cell.content())
+                if index < self.header_columns
+                else format_html('<td class="{}">{}</td>', cell.css, cell.content())
+                if cell.css
+                else format_html("<td>{}</td>", cell.content())
+                for index, cell in enumerate(row)
+            ]
+            rows.append(format_html("<tr>{}</tr>", mark_safe("".join(cells))))
+        return mark_safe("\n".join(rows))
+
+    @property
+    def hidden_count(self) -> int:
+        return 0 if self.limit is None else max(0, len(self.rows) - self.limit)
 
     def add(self, *values):
         self.rows.append([value if isinstance(value, Cell) else Cell(value) for value in values])

@@ -59,8 +59,8 @@ def _sector(request, *, sector):
     return reports.sector_report(filters, sector), {"form": form, "filters": filters, "sector": sector}
 
 
-def _freshness(request, **kwargs):
-    return reports.freshness_report(), {}
+def _freshness(request, *, full=False, **kwargs):
+    return reports.freshness_report(full=full), {}
 
 
 def _demand(request, **kwargs):
@@ -127,7 +127,9 @@ def export(request, page, table, **kwargs):
     if page not in PAGES:
         raise Http404
     build, _template, stem = PAGES[page]
-    report, _context = build(request, **kwargs)
+    report, _context = (
+        build(request, full=True, **kwargs) if page == "freshness" else build(request, **kwargs)
+    )
     if table not in report.tables:
         raise Http404
     return table_csv_response(report.tables[table], stem=stem)
