@@ -242,7 +242,37 @@ def prepare(connection, *, events: int, seed: int) -> dict:
         "search_events_seconds": load_search_events(connection, events, seed=seed),
     }
     info["snapshots"] = load_snapshots(connection)
+    started = time.perf_counter()
+    from insights.services import search_demand_roll_up
+
+    info["roll_up_months"] = search_demand_roll_up()
+    info["roll_up_seconds"] = round(time.perf_counter() - started, 1)
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM (ANALYZE) insights_listingfacts")
+        cursor.execute("VACUUM (ANALYZE) insights_searchdemandmonth")
     return info
+
+
+def measure_index_load(loads: int = 3) -> dict:
+    """Time ``ListingIndex.load()`` (what the first dashboard page after a change of the facts pays) and its size."""
+    from insights.listing_index import ListingIndex
+
+    times, index = [], None
+    for _ in range(loads):
+        started = time.perf_counter()
+        index = ListingIndex.load()
+        index._combinations("sector")
+        index._combinations("category")
+        times.append((time.perf_counter() - started) * 1000)
+    size = sum(array.nbytes for array in (index.ids, index.region, index.category, index.sector, index.flags))
+    size += sum(array.nbytes for array in index.dates.values())
+    size += sum(part.nbytes for groups in index._groups.values() for part in groups)
+    return {
+        "median_ms": round(statistics.median(times), 1),
+        "times_ms": [round(value, 1) for value in times],
+        "listings": index.size,
+        "megabytes": round(size / 2**20, 1),
+    }
 
 
 def build_mix() -> dict[str, list[str]]:
@@ -405,6 +435,8 @@ def run(*, events: int, requests: int, warmup: int, seed: int = 2026, progress=N
     info = prepare(connection, events=events, seed=seed)
     client = Client()
     client.force_login(bench_superuser())
+    index_load = measure_index_load()
+    _progress(f"listing index load: median {index_load['median_ms']} ms, {index_load['megabytes']} MB")
     load_before = load_average()
     pages = measure_pages(client, build_mix(), requests=requests, warmup=warmup, progress=progress)
     load_after_pages = load_average()
@@ -423,6 +455,7 @@ def run(*, events: int, requests: int, warmup: int, seed: int = 2026, progress=N
         misses.append(f"recording a search event: p95 {recording['receiver_alone']['p95_ms']} ms alone")
     return {
         "data": info,
+        "listing_index_load": index_load,
         "pages": pages,
         "recording": recording,
         "load_average": {"before": load_before, "after_pages": load_after_pages, "after": load_average()},
@@ -445,6 +478,11 @@ def format_report(report: dict) -> str:
         f"{recording['searches_without_recording']['p50_ms']} ms, p95 {recording['searches_with_recording']['p95_ms']} / "
         f"{recording['searches_without_recording']['p95_ms']} ms: added p50 {recording['added_p50_ms']} ms, "
         f"p95 {recording['added_p95_ms']} ms."
+    )
+    load = report["listing_index_load"]
+    lines.append(
+        f"Listing index load, paid once per process after each change of the facts: median {load['median_ms']} ms "
+        f"({load['listings']:,} listings, {load['megabytes']} MB)."
     )
     lines.append(f"Load average (1, 5, 15 min): {report['load_average']}")
     return "\n".join(lines)

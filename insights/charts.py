@@ -7,6 +7,7 @@ is an image (``role="img"`` with a title); a heat map, whose cells link to their
 from assistive technologies (its links are out of the tab order), which read the table and its links instead.
 """
 
+import math
 from dataclasses import dataclass, field
 
 from django.utils.formats import number_format
@@ -272,11 +273,13 @@ def line_chart(x_labels, series, *, plot_width=560, plot_height=180) -> LineChar
     for css, label, values in series:
         dots = [point(i, value) for i, value in enumerate(values)]
         drawn.append(Series(css=css, label=label, points=" ".join(f"{x},{y}" for x, y in dots), dots=dots))
-    every = max(1, count // 8)
+    # Every label that fits without overlapping its neighbours.
+    widest = max((_text_width(text) for text in x_labels), default=0) + 8
+    every = max(1, math.ceil(widest / step)) if step else 1
     labels = [
         Label(x=left + i * step, y=top + plot_height + 18, text=text)
         for i, text in enumerate(x_labels)
-        if i % every == 0 or i == count - 1
+        if (count - 1 - i) % every == 0  # the latest month always labelled
     ]
     y_labels = [
         Label(

@@ -3,12 +3,13 @@ listings whose enterprise did not answer the yearly confirmation request."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Min
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import ClaimRequest, Revision
 
+from .listing_index import current_index
 from .models import ConfirmationRequest, ListingFacts
 from .services import shift_months
 
@@ -29,32 +30,26 @@ AGE_BUCKETS = [
     AgeBucket("never", _("Jamais"), None, None),
 ]
 # What a listing's age is measured from: its last check (either), staff verification, enterprise confirmation.
-DATE_COLUMNS = ("checked_at", "verified_at", "confirmed_at")
-
-
-def _bucket_condition(bucket: AgeBucket, column: str, now) -> Q:
-    if bucket.key == "never":
-        return Q(**{f"{column}__isnull": True})
-    condition = Q()
-    if bucket.newer_than_months is not None:
-        condition &= Q(**{f"{column}__gt": shift_months(now, -bucket.newer_than_months)})
-    if bucket.older_than_months is not None:
-        condition &= Q(**{f"{column}__lte": shift_months(now, -bucket.older_than_months)})
-    return condition
+DATE_COLUMNS = ("checked", "verified", "confirmed")
 
 
 def age_counts(*, now) -> dict[str, dict[str, int]]:
-    """Published listings per age bucket, for each date column (one query)."""
-    aggregates = {
-        f"{column}:{bucket.key}": Count("pk", filter=_bucket_condition(bucket, column, now))
-        for column in DATE_COLUMNS
-        for bucket in AGE_BUCKETS
-    }
-    counts = ListingFacts.objects.aggregate(**aggregates)
-    return {
-        column: {bucket.key: counts[f"{column}:{bucket.key}"] for bucket in AGE_BUCKETS}
-        for column in DATE_COLUMNS
-    }
+    """Published listings per age bucket, for each date column (from the listing index)."""
+    index = current_index()
+    counts = {}
+    for column in DATE_COLUMNS:
+        counts[column] = {}
+        for bucket in AGE_BUCKETS:
+            after = (
+                shift_months(now, -bucket.newer_than_months) if bucket.newer_than_months is not None else None
+            )
+            until = (
+                shift_months(now, -bucket.older_than_months) if bucket.older_than_months is not None else None
+            )
+            if bucket.key != "never" and after is None and until is None:
+                raise ValueError(bucket)
+            counts[column][bucket.key] = index.count_between(column, after=after, until=until)
+    return counts
 
 
 def least_recently_checked(limit: int = 10):
@@ -103,9 +98,4 @@ def review_queues(limit: int = 10) -> list[Queue]:
 
 def unanswered_requests():
     """Confirmation requests nobody answered (no confirmation, no verification since), oldest first."""
-    return (
-        ConfirmationRequest.objects.unanswered()
-        .filter(supplier__status="published")
-        .select_related("supplier")
-        .order_by("asked_at", "pk")
-    )
+    return ConfirmationRequest.objects.unanswered().select_related("supplier").order_by("asked_at", "pk")

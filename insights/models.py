@@ -74,6 +74,40 @@ class SearchEvent(models.Model):
         return f"{self.hour:%Y-%m-%d %H:00} ({self.results})"
 
 
+class DemandColumn(models.TextChoices):
+    REGION = "region", _("Région (toutes catégories)")
+    SECTOR = "sector", _("Secteur")
+    CATEGORY = "category", _("Catégorie")
+
+
+class SearchDemandMonth(models.Model):
+    """The searches of one completed month that filtered a region, counted per region and sector, category or
+    neither (``code`` empty), rolled up from the search events each night (``insights.tasks``) so that the demand
+    view reads a few thousand rows rather than every event; purged with the events."""
+
+    month = models.DateField(_("mois"))
+    region = models.CharField(_("région"), max_length=2)
+    column = models.CharField(_("colonne"), max_length=10, choices=DemandColumn.choices)
+    code = models.CharField(_("code"), max_length=80, blank=True)
+    searches = models.PositiveIntegerField(_("recherches"))
+    empty = models.PositiveIntegerField(_("recherches sans résultat"))
+
+    class Meta:
+        verbose_name = _("recherches du mois")
+        verbose_name_plural = _("recherches par mois")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "region", "column", "code"], name="search_demand_month_cell"
+            ),
+            models.CheckConstraint(
+                condition=Q(column__in=DemandColumn.values), name="search_demand_column_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.region} {self.code}: {self.searches}"
+
+
 class CoverageSnapshotQuerySet(models.QuerySet):
     def last_of_each_month(self, *, months: int, today) -> list:
         """The date of the last snapshot of each of the last ``months`` months (up to ``today``'s), oldest first;
@@ -185,13 +219,12 @@ def new_confirmation_token():
 
 class ConfirmationRequestQuerySet(models.QuerySet):
     def unanswered(self):
-        """Requests sent whose listing nobody confirmed nor verified since."""
-        confirmed_since = Confirmation.objects.filter(
-            supplier_id=OuterRef("supplier_id"), confirmed_at__gte=OuterRef("asked_at")
+        """Requests sent about a published listing that nobody confirmed nor verified since (its last check, kept
+        in ``ListingFacts``, is older than the request)."""
+        still_unchecked = ListingFacts.objects.filter(supplier_id=OuterRef("supplier_id")).filter(
+            Q(checked_at__isnull=True) | Q(checked_at__lt=OuterRef("asked_at"))
         )
-        return self.filter(asked_at__isnull=False).exclude(
-            Exists(confirmed_since) | Q(supplier__last_verified_at__gte=models.F("asked_at"))
-        )
+        return self.filter(asked_at__isnull=False).filter(Exists(still_unchecked))
 
 
 class ConfirmationRequest(models.Model):

@@ -202,9 +202,9 @@ def freshness_report(*, now=None, full: bool = False) -> Report:
     for bucket in freshness.AGE_BUCKETS:
         ages.add(
             Cell(bucket.key, text=str(bucket.label)),
-            counts["checked_at"][bucket.key],
-            counts["verified_at"][bucket.key],
-            counts["confirmed_at"][bucket.key],
+            counts["checked"][bucket.key],
+            counts["verified"][bucket.key],
+            counts["confirmed"][bucket.key],
         )
     queues = freshness.review_queues()
     queue_table = report.add(
@@ -281,7 +281,7 @@ def freshness_report(*, now=None, full: bool = False) -> Report:
     report.context.update(
         ages_chart=charts.bar_chart(
             [
-                (str(bucket.label), [(counts["checked_at"][bucket.key], f"bar--age-{bucket.key}")])
+                (str(bucket.label), [(counts["checked"][bucket.key], f"bar--age-{bucket.key}")])
                 for bucket in freshness.AGE_BUCKETS
             ]
         ),
@@ -297,10 +297,10 @@ def freshness_report(*, now=None, full: bool = False) -> Report:
 
 def demand_report(*, months: int, now=None) -> Report:
     now = now or timezone.now()
-    since = demand.period_start(now, months)
     report = Report()
     regions = list(Region.objects.order_by("code"))
-    by_region = demand.searches_by_region(since=since)
+    counts = demand.search_counts(months=months, now=now)
+    by_region = demand.searches_by_region(months=months, now=now, counts=counts)
     region_table = report.add(
         Table(
             name="recherches_regions",
@@ -315,9 +315,9 @@ def demand_report(*, months: int, now=None) -> Report:
     for region in regions:
         searches, empty = by_region.get(region.code, (0, 0))
         region_table.add(Cell(f"{region.name} ({region.code})"), searches, empty)
-    cells = demand.demand_beside_supply(since=since, now=now)
-    needs_missing = demand.needs_by_cell(since=since) is None
-    records_missing = demand.records_by_cell(since=since) is None
+    cells = demand.demand_beside_supply(months=months, now=now, counts=counts)
+    needs_missing = demand.needs_by_cell(months=months, now=now) is None
+    records_missing = demand.records_by_cell(months=months, now=now) is None
 
     pending = Cell(None, text=str(_("n. d.")))
     cell_base = reverse("insights:cell") + "?"

@@ -22,6 +22,7 @@ from .models import (
     ConfirmationRequest,
     CoverageSnapshot,
     ListingFacts,
+    SearchDemandMonth,
     SearchEvent,
 )
 
@@ -88,10 +89,23 @@ def search_event_record(sender, *, request, params, count: int, **kwargs) -> Non
 
 
 def search_events_purge(*, now: datetime | None = None) -> int:
-    """Delete search events older than the retention period; returns how many."""
+    """Delete search events older than the retention period, and the monthly roll-ups of months wholly older;
+    returns how many events."""
+    from .demand import month_of
+
     cutoff = shift_months(now or timezone.now(), -SEARCH_EVENTS_RETENTION_MONTHS)
     deleted, _by_model = SearchEvent.objects.older_than(cutoff).delete()
+    # The month of the cutoff keeps its roll-up until it is wholly older (aggregated counts, no event).
+    SearchDemandMonth.objects.filter(month__lt=month_of(cutoff)).delete()
     return deleted
+
+
+def search_demand_roll_up(*, now: datetime | None = None) -> int:
+    """Roll up the searches of completed months (``insights.demand.search_demand_roll_up``); returns how many
+    months."""
+    from .demand import search_demand_roll_up as roll_up
+
+    return len(roll_up(now=now or timezone.now(), retention_months=SEARCH_EVENTS_RETENTION_MONTHS))
 
 
 # --- Coverage snapshots ---

@@ -20,6 +20,13 @@ def purge_search_events(timestamp: int):
     return services.search_events_purge()
 
 
+@app.periodic(cron="20 2 * * *")
+@app.task(queue="insights", queueing_lock="roll_up_search_demand")
+def roll_up_search_demand(timestamp: int):
+    """Roll up the searches of each completed month (the demand view reads these, and the current month's events)."""
+    return services.search_demand_roll_up()
+
+
 @app.periodic(cron="0 9 * * *")
 @app.task(queue="insights", queueing_lock="ask_for_confirmations")
 def ask_for_confirmations(timestamp: int):

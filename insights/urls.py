@@ -8,6 +8,7 @@ urlpatterns = [
     path("tableau-de-bord/couverture/", views.coverage, name="coverage"),
     path("tableau-de-bord/couverture/secteurs/<slug:sector>/", views.sector, name="sector"),
     path("tableau-de-bord/couverture/fournisseurs/", views.cell, name="cell"),
+    path("tableau-de-bord/couverture/fournisseurs.csv", views.cell_export, name="cell_export"),
     path("tableau-de-bord/fraicheur/", views.freshness, name="freshness"),
     path("tableau-de-bord/demande/", views.demand, name="demand"),
     path("tableau-de-bord/besoins/", views.funnel, name="funnel"),

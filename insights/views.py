@@ -15,16 +15,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from directory.spreadsheets import csv_response, dated_filename
 from enterprises.models import Membership
-from suppliers.models import Sector, Status
+from suppliers.models import Accreditation, LegalForm, Sector, Status, Supplier
 
 from . import reports, services
-from .coverage import cell_suppliers
+from .coverage import cell_supplier_ids
+from .demand import DEFAULT_PERIOD
 from .forms import CellForm, CoverageFilterForm, PeriodForm, filters_querystring
 from .models import ConfirmationRequest, ListingFacts
 from .tables import table_csv_response
 
 CELL_PAGE_SIZE = 50
+CELL_EXPORT_CHUNK = 2000
 
 
 def staff_required(view):
@@ -64,7 +67,7 @@ def _freshness(request, *, full=False, **kwargs):
 
 
 def _demand(request, **kwargs):
-    form = PeriodForm(request.GET)
+    form = PeriodForm(request.GET or None, initial={"period": DEFAULT_PERIOD})
     return reports.demand_report(months=form.months()), {"form": form}
 
 
@@ -135,6 +138,69 @@ def export(request, page, table, **kwargs):
     return table_csv_response(report.tables[table], stem=stem)
 
 
+# A cell of at most this many suppliers is listed by name; a larger one in the order listings were added (its CSV
+# export sorts in any spreadsheet).
+CELL_NAME_ORDER_LIMIT = 1000
+
+
+def _cell_ids(form) -> list[int]:
+    """The ids of the cell's suppliers, in the order they are listed."""
+    data = form.cleaned_data
+    ids = cell_supplier_ids(
+        form.filters(),
+        region_code=data["region"].code,
+        sector=data.get("sector"),
+        category=data.get("category"),
+    ).tolist()
+    if len(ids) <= CELL_NAME_ORDER_LIMIT:
+        ids = list(Supplier.objects.filter(pk__in=ids).order_by("name", "pk").values_list("pk", flat=True))
+    return ids
+
+
+def _suppliers_in_order(ids):
+    """The suppliers of ``ids``, in that order, with the date of their last check (two queries)."""
+    suppliers = Supplier.objects.filter(pk__in=ids).only("name", "neq", "legal_form", "accreditations")
+    by_id = {supplier.pk: supplier for supplier in suppliers}
+    checked = dict(ListingFacts.objects.filter(supplier_id__in=ids).values_list("supplier_id", "checked_at"))
+    ordered = [by_id[pk] for pk in ids if pk in by_id]
+    for supplier in ordered:
+        supplier.checked_at = checked.get(supplier.pk)
+    return ordered
+
+
+@staff_required
+def cell_export(request):
+    """The suppliers behind a coverage cell as CSV (public listings: no figures to suppress)."""
+    form = CellForm(request.GET)
+    if not form.is_valid():
+        raise Http404
+    ids = _cell_ids(form)
+    legal_forms = dict(LegalForm.choices)
+    accreditations = dict(Accreditation.choices)
+    rows = (
+        (
+            supplier.name,
+            supplier.neq,
+            str(legal_forms[supplier.legal_form]),
+            "; ".join(str(accreditations[value]) for value in supplier.accreditations),
+            timezone.localtime(supplier.checked_at).date().isoformat() if supplier.checked_at else "",
+        )
+        for start in range(0, len(ids), CELL_EXPORT_CHUNK)
+        for supplier in _suppliers_in_order(ids[start : start + CELL_EXPORT_CHUNK])
+    )
+    return csv_response(
+        filename=dated_filename("couverture-fournisseurs", "csv"),
+        header=[
+            _("Fournisseur"),
+            _("NEQ"),
+            _("Forme juridique"),
+            _("Accréditations"),
+            _("Dernière vérification ou confirmation"),
+        ],
+        rows=rows,
+    )
+
+
 @staff_required
 def cell(request):
     """The suppliers behind a coverage cell, with the toggles applied."""
@@ -144,20 +210,8 @@ def cell(request):
     data = form.cleaned_data
     filters = form.filters()
     region, sector, category = data["region"], data.get("sector"), data.get("category")
-    suppliers = cell_suppliers(
-        filters,
-        region_code=region.code,
-        sector_code=sector.code if sector else "",
-        category_code=category.code if category else "",
-    ).only("name", "neq", "legal_form", "accreditations", "last_verified_at", "status")
-    page = Paginator(suppliers, CELL_PAGE_SIZE).get_page(data.get("page") or 1)
-    checked = dict(
-        ListingFacts.objects.filter(supplier_id__in=[s.pk for s in page.object_list]).values_list(
-            "supplier_id", "checked_at"
-        )
-    )
-    for supplier in page.object_list:
-        supplier.checked_at = checked.get(supplier.pk)
+    ids = _cell_ids(form)
+    page = Paginator(ids, CELL_PAGE_SIZE).get_page(data.get("page") or 1)
     return render(
         request,
         "insights/cell.html",
@@ -168,6 +222,8 @@ def cell(request):
             "sector": sector or category.sector,
             "category": category,
             "suppliers_page": page,
+            "suppliers": _suppliers_in_order(list(page.object_list)),
+            "by_name": len(ids) <= CELL_NAME_ORDER_LIMIT,
             "what": (
                 _("la catégorie « %(name)s »") % {"name": category.name}
                 if category
@@ -175,6 +231,7 @@ def cell(request):
             ),
             "filters": filters,
             "back_query": filters_querystring(filters),
+            "export_url": reverse("insights:cell_export") + "?" + request.GET.urlencode(),
             "page_query": filters_querystring(
                 filters,
                 region=region.code,

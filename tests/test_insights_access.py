@@ -19,6 +19,7 @@ PAGES = [
     reverse("insights:demand"),
     reverse("insights:funnel"),
     reverse("insights:adoption"),
+    reverse("insights:cell_export") + "?region=01&category=entretien.menager",
 ]
 
 
@@ -30,9 +31,9 @@ def every_url(client):
     client.force_login(staff)
     exports = []
     for page in PAGES:
-        response = client.get(page)
+        response = get(client, page)
         assert response.status_code == 200, page
-        exports.extend((response.context.get("exports") or {}).values())
+        exports.extend(((response.context or {}).get("exports") or {}).values())
     client.logout()
     assert len(exports) >= 14
     return PAGES + sorted(set(exports))

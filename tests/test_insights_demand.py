@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from insights.demand import demand_beside_supply, ranked_gaps, search_demand, searches_by_region
-from insights.models import SearchEvent
-from insights.services import shift_months
+from insights.models import SearchDemandMonth, SearchEvent
+from insights.services import search_demand_roll_up, search_events_purge, shift_months
 from tests.factories import SupplierFactory
 
 pytestmark = pytest.mark.django_db
@@ -40,19 +40,22 @@ def market():
     SupplierFactory(regions=["04"], categories=["alimentation.traiteur"])
     # Demand (this year unless said).
     searches(5, regions=["01"], categories=["entretien.menager"], results=2)
-    searches(3, regions=["02", "03"], categories=["entretien.menager"], results=1)
-    searches(4, regions=["03"], categories=["entretien.menager"], results=0)
+    searches(3, regions=["02", "03"], categories=["entretien.menager"], results=1, hour=months_ago(2))
+    searches(4, regions=["03"], categories=["entretien.menager"], results=0, hour=months_ago(5))
     searches(2, regions=["01"], categories=["alimentation.traiteur"], results=0)
     searches(1, regions=["02"], categories=["alimentation.traiteur"], results=0)
     searches(2, regions=["04"], categories=["alimentation.traiteur"], results=1)
     searches(10, categories=["alimentation.traiteur"], results=1)  # no region: in no cell
     searches(6, regions=["01"], sectors=["alimentation"], results=3)  # a sector, no category
-    old = shift_months(timezone.now(), -13)
-    searches(2, regions=["03"], categories=["entretien.menager"], results=0, hour=old)
+    searches(2, regions=["03"], categories=["entretien.menager"], results=0, hour=months_ago(13))
 
 
-def since_12_months():
-    return shift_months(timezone.now(), -12)
+def months_ago(count):
+    return shift_months(timezone.now(), -count).replace(minute=0, second=0, microsecond=0)
+
+
+def now():
+    return timezone.now()
 
 
 # (region, category): (searches, found nothing, coverage), worked out from the fixture.
@@ -74,20 +77,20 @@ EXPECTED_GAPS = [
 
 
 def test_searches_count_in_each_region_and_category_they_filtered(market):
-    cells = search_demand(since=since_12_months())
+    cells = search_demand(months=12, now=now())
     assert {key: (d.searches, d.empty_searches) for key, d in cells.items()} == {
         key: (n, empty) for key, (n, empty, _coverage) in EXPECTED.items()
     }
 
 
 def test_a_sector_cell_counts_searches_on_the_sector_and_on_its_categories(market):
-    cells = search_demand(since=since_12_months(), by="sector")
+    cells = search_demand(months=12, now=now(), by="sector")
     assert cells[("01", "alimentation")].searches == 8  # 2 on traiteur + 6 on the sector
     assert cells[("03", "entretien")].searches == 7
 
 
 def test_searches_by_region_count_every_search_filtering_the_region(market):
-    assert searches_by_region(since=since_12_months()) == {
+    assert searches_by_region(months=12, now=now()) == {
         "01": (13, 2),
         "02": (4, 1),
         "03": (7, 4),
@@ -96,7 +99,7 @@ def test_searches_by_region_count_every_search_filtering_the_region(market):
 
 
 def test_demand_is_shown_beside_coverage(market):
-    cells = demand_beside_supply(since=since_12_months())
+    cells = demand_beside_supply(months=12, now=now())
     assert {
         (cell.region.code, cell.category.code): (
             cell.demand.searches,
@@ -108,13 +111,17 @@ def test_demand_is_shown_beside_coverage(market):
 
 
 def test_gaps_are_cells_with_demand_and_thin_or_empty_supply_most_wanted_first(market):
-    gaps = ranked_gaps(demand_beside_supply(since=since_12_months()))
+    gaps = ranked_gaps(demand_beside_supply(months=12, now=now()))
     assert [(cell.region.code, cell.category.code) for cell in gaps] == EXPECTED_GAPS
 
 
 def test_a_longer_period_counts_older_searches(market):
-    cells = search_demand(since=shift_months(timezone.now(), -24))
+    cells = search_demand(months=24, now=now())
     assert cells[("03", "entretien.menager")].searches == 9
+    cells = search_demand(months=3, now=now())
+    assert (
+        cells[("03", "entretien.menager")].searches == 3
+    )  # the 3 of two months ago; not the 4 of five months ago
 
 
 def test_the_demand_page_lists_the_gaps_in_order(curator_client, market):
@@ -171,4 +178,37 @@ def test_the_period_is_bounded_to_known_choices(curator_client, market):
 
 def test_a_search_older_than_the_period_is_not_counted(market):
     searches(1, regions=["05"], categories=["entretien.menager"], hour=timezone.now() - timedelta(days=400))
-    assert ("05", "entretien.menager") not in search_demand(since=since_12_months())
+    assert ("05", "entretien.menager") not in search_demand(months=12, now=now())
+
+
+def test_completed_months_rolled_up_count_as_their_events_did(market):
+    def figures():
+        return (
+            {key: (d.searches, d.empty_searches) for key, d in search_demand(months=24, now=now()).items()},
+            {key: d.searches for key, d in search_demand(months=24, now=now(), by="sector").items()},
+            searches_by_region(months=24, now=now()),
+        )
+
+    before = figures()
+    assert search_demand_roll_up() == 3  # 2, 5 and 13 months ago; the current month stays live
+    assert search_demand_roll_up() == 0  # done once
+    # The roll-ups answer alone: the events of completed months are no longer read.
+    SearchEvent.objects.filter(hour__lt=months_ago(1)).delete()
+    assert figures() == before
+
+
+def test_the_purge_removes_roll_ups_of_months_older_than_the_retention_and_nothing_else(market):
+    old_month = months_ago(30).date().replace(day=1)
+    searches(1, regions=["06"], categories=["entretien.menager"], hour=months_ago(30))
+    SearchDemandMonth.objects.create(
+        month=old_month, region="06", column="region", code="", searches=1, empty=0
+    )
+    search_demand_roll_up()
+    kept = set(SearchDemandMonth.objects.exclude(month=old_month).values_list("pk", flat=True))
+    assert kept
+
+    search_events_purge()
+
+    assert set(SearchDemandMonth.objects.values_list("pk", flat=True)) == kept
+    assert not SearchEvent.objects.filter(hour__lt=months_ago(24)).exists()
+    assert SearchEvent.objects.filter(hour=months_ago(13)).count() == 2

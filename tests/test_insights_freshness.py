@@ -42,9 +42,9 @@ def listings():
 def test_published_listings_are_counted_by_the_age_of_their_last_check(listings):
     listing_confirm(supplier=listings["confirmed"])
     counts = age_counts(now=timezone.now())
-    assert counts["checked_at"] == {"under_6": 3, "6_12": 1, "12_24": 1, "over_24": 1, "never": 1}
-    assert counts["verified_at"] == {"under_6": 2, "6_12": 1, "12_24": 1, "over_24": 2, "never": 1}
-    assert counts["confirmed_at"] == {"under_6": 1, "6_12": 0, "12_24": 0, "over_24": 0, "never": 6}
+    assert counts["checked"] == {"under_6": 3, "6_12": 1, "12_24": 1, "over_24": 1, "never": 1}
+    assert counts["verified"] == {"under_6": 2, "6_12": 1, "12_24": 1, "over_24": 2, "never": 1}
+    assert counts["confirmed"] == {"under_6": 1, "6_12": 0, "12_24": 0, "over_24": 0, "never": 6}
 
 
 def test_the_freshness_page_shows_the_queues_and_their_oldest(curator_client, listings):

@@ -6,6 +6,11 @@ of its regions served, categories (through the masks ``SupplierQuerySet.refresh_
 keep), legal form, accreditations or verification date is copied. A supplier serving all of Québec serves every
 region: its ``region_mask`` has the 17 region bits (``SupplierQuerySet.serves``). ``confirmed_at`` is the latest
 confirmation by the enterprise. Existing suppliers are copied at the end.
+
+``insights_facts_change`` gets one row per transaction that changes the facts (its weight counting the statements
+that did), as ``suppliers_catalogue_change`` does for the catalogue: the version of the facts that the dashboard's
+per-process index reads in the same statement as the data (``insights.listing_index``). Writers never wait for each
+other there: each touches only its own transaction's row.
 """
 
 from django.db import migrations
@@ -13,12 +18,30 @@ from django.db import migrations
 ALL_REGIONS_MASK = (1 << 17) - 1
 
 FORWARD = f"""
+CREATE TABLE insights_facts_change (
+    xid xid8 PRIMARY KEY,
+    weight bigint NOT NULL
+);
+
+CREATE FUNCTION insights_facts_changed(changed bigint) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    IF changed > 0 THEN
+        INSERT INTO insights_facts_change AS c (xid, weight) VALUES (pg_current_xact_id(), 1)
+        ON CONFLICT (xid) DO UPDATE SET weight = c.weight + 1;
+    END IF;
+END
+$$;
+
 CREATE FUNCTION insights_listing_facts_keep() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    removed bigint := 0;
+    written bigint := 0;
 BEGIN
     IF TG_OP = 'INSERT' OR TG_OP = 'UPDATE' THEN
         IF TG_OP = 'UPDATE' THEN
             DELETE FROM insights_listingfacts f USING new_rows n
             WHERE f.supplier_id = n.id AND n.status <> 'published';
+            GET DIAGNOSTICS removed = ROW_COUNT;
         END IF;
         INSERT INTO insights_listingfacts AS f (supplier_id, region_mask, category_mask, sector_mask, legal_form,
                                                 accreditations, verified_at, confirmed_at)
@@ -33,11 +56,15 @@ BEGIN
         WHERE (f.region_mask, f.category_mask, f.sector_mask, f.legal_form, f.accreditations, f.verified_at)
             IS DISTINCT FROM (excluded.region_mask, excluded.category_mask, excluded.sector_mask,
                               excluded.legal_form, excluded.accreditations, excluded.verified_at);
+        GET DIAGNOSTICS written = ROW_COUNT;
     ELSIF TG_OP = 'DELETE' THEN
         DELETE FROM insights_listingfacts f USING old_rows o WHERE f.supplier_id = o.id;
+        GET DIAGNOSTICS removed = ROW_COUNT;
     ELSE  -- TRUNCATE (DELETE: the same statement may be truncating the facts too)
         DELETE FROM insights_listingfacts;
+        removed := 1;
     END IF;
+    PERFORM insights_facts_changed(removed + written);
     RETURN NULL;
 END
 $$;
@@ -53,6 +80,8 @@ CREATE TRIGGER insights_facts_supplier_truncated AFTER TRUNCATE ON suppliers_sup
     FOR EACH STATEMENT EXECUTE FUNCTION insights_listing_facts_keep();
 
 CREATE FUNCTION insights_listing_confirmed() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    written bigint := 0;
 BEGIN
     IF TG_OP = 'INSERT' THEN
         UPDATE insights_listingfacts f SET confirmed_at = greatest(f.confirmed_at, n.confirmed_at)
@@ -69,6 +98,8 @@ BEGIN
     ELSE  -- TRUNCATE
         UPDATE insights_listingfacts SET confirmed_at = NULL WHERE confirmed_at IS NOT NULL;
     END IF;
+    GET DIAGNOSTICS written = ROW_COUNT;
+    PERFORM insights_facts_changed(written);
     RETURN NULL;
 END
 $$;
@@ -86,8 +117,9 @@ CREATE TRIGGER insights_facts_confirmation_truncated AFTER TRUNCATE ON insights_
 INSERT INTO insights_listingfacts (supplier_id, region_mask, category_mask, sector_mask, legal_form, accreditations,
                                    verified_at, confirmed_at)
 SELECT id, CASE WHEN serves_all_quebec THEN {ALL_REGIONS_MASK} ELSE region_mask END, category_mask, sector_mask,
-       legal_form, accreditations, last_verified_at, NULL
-FROM suppliers_supplier WHERE status = 'published';
+       legal_form, accreditations, last_verified_at,
+       (SELECT max(c.confirmed_at) FROM insights_confirmation c WHERE c.supplier_id = s.id)
+FROM suppliers_supplier s WHERE status = 'published';
 """
 
 REVERSE = """
@@ -101,6 +133,8 @@ DROP TRIGGER insights_facts_confirmation_deleted ON insights_confirmation;
 DROP TRIGGER insights_facts_confirmation_truncated ON insights_confirmation;
 DROP FUNCTION insights_listing_facts_keep();
 DROP FUNCTION insights_listing_confirmed();
+DROP FUNCTION insights_facts_changed(bigint);
+DROP TABLE insights_facts_change;
 DELETE FROM insights_listingfacts;
 """
 
