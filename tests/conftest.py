@@ -47,3 +47,25 @@ def assert_max_sent_queries():
         assert len(sent) <= limit, f"{len(sent)} queries > {limit}:\n" + "\n".join(sent)
 
     return check
+
+
+@pytest.fixture
+def assert_snapshot_queries(snapshot):
+    """``with assert_snapshot_queries(): client.get(url)``: the SQL statements sent inside the block, normalised
+    (tests/sql_snapshots.py), must equal the test's snapshot in ``tests/__snapshots__/<test file>.ambr``.
+
+    After a deliberate change of queries, run ``pytest --snapshot-update`` on the tests concerned and review the
+    snapshot diff before committing it. ``name=`` tells apart several snapshots in one test (else syrupy numbers
+    them); the block yields the captured statements, so a test can also compare two runs with each other.
+    """
+    from contextlib import contextmanager
+
+    from tests.sql_snapshots import captured_statements
+
+    @contextmanager
+    def check(name=None):
+        with captured_statements() as captured:
+            yield captured
+        assert captured.as_snapshot() == snapshot(name=name)
+
+    return check

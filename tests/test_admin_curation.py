@@ -1,10 +1,12 @@
 import re
 
 import pytest
+from django.contrib.admin import site
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
+from suppliers.admin import CappedCountPaginator
 from suppliers.models import Status, Supplier
 from tests.factories import OfferingFactory, SupplierFactory, UserFactory
 from tests.test_import_export import HEADER, VALID_ROWS
@@ -30,13 +32,28 @@ def test_staff_without_curators_group_cannot_see_suppliers(client, db):
     assert client.get(reverse(CHANGELIST)).status_code == 403
 
 
-def test_curator_sees_changelist_with_filters(curator_client, django_assert_max_num_queries):
+def test_curator_sees_changelist_with_filters(curator_client, assert_snapshot_queries):
     SupplierFactory.create_batch(5)
-    with django_assert_max_num_queries(15):
+    with assert_snapshot_queries():
         response = curator_client.get(reverse(CHANGELIST))
     assert response.status_code == 200
     for title in ["statut", "région desservie", "secteur", "forme juridique", "accréditation"]:
         assertContains(response, title)
+
+
+@pytest.mark.parametrize(
+    ("cap", "params", "expected_count"), [(3, {}, 3), (10, {}, 5), (3, {"q": "1100"}, 3)]
+)
+def test_changelist_counts_at_most_the_cap(curator_client, monkeypatch, cap, params, expected_count):
+    # The count is the changelist's only query that would read the whole table: it stops at COUNT_CAP rows, and
+    # so do the pages offered.
+    monkeypatch.setattr(CappedCountPaginator, "COUNT_CAP", cap)
+    monkeypatch.setattr(site.get_model_admin(Supplier), "list_per_page", 1)
+    SupplierFactory.create_batch(5)
+    changelist = curator_client.get(reverse(CHANGELIST), params).context["cl"]
+    assert isinstance(changelist.paginator, CappedCountPaginator)
+    assert changelist.result_count == expected_count
+    assert changelist.paginator.num_pages == expected_count
 
 
 @pytest.mark.parametrize(

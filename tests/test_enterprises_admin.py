@@ -36,9 +36,7 @@ def review_url(obj):
     return reverse(f"admin:enterprises_{obj._meta.model_name}_change", args=[obj.pk])
 
 
-def test_review_queue_lists_pending_revisions_by_default(
-    curator_client, revision, django_assert_max_num_queries
-):
+def test_review_queue_lists_pending_revisions_by_default(curator_client, revision, assert_snapshot_queries):
     other = SupplierFactory(name="Déjà décidée")
     decided = Revision.objects.create(
         supplier=other, data=services.listing_snapshot(other), status=DecisionStatus.REFUSED, reason="Non."
@@ -46,7 +44,7 @@ def test_review_queue_lists_pending_revisions_by_default(
     for _ in range(3):
         supplier = SupplierFactory()
         Revision.objects.create(supplier=supplier, data=services.listing_snapshot(supplier))
-    with django_assert_max_num_queries(12):
+    with assert_snapshot_queries():
         response = curator_client.get(REVISIONS)
     shown = set(response.context["cl"].result_list)
     assert revision in shown and decided not in shown
@@ -148,11 +146,11 @@ def claim(db):
     return services.claim_request(user=VerifiedUserFactory(), supplier=supplier, message="Coordonnatrice.")
 
 
-def test_claim_queue_and_approval(curator_client, claim, django_assert_max_num_queries):
+def test_claim_queue_and_approval(curator_client, claim, assert_snapshot_queries):
     ClaimRequest.objects.create(
         user=UserFactory(), supplier=SupplierFactory(), status=DecisionStatus.REFUSED, reason="Non."
     )
-    with django_assert_max_num_queries(12):
+    with assert_snapshot_queries():
         response = curator_client.get(CLAIMS)
     assert list(response.context["cl"].result_list) == [claim]
     page = curator_client.get(review_url(claim))

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
@@ -136,6 +137,19 @@ def test_archived_listing_cannot_be_claimed(claimant_client, imported):
     imported.status = Status.ARCHIVED
     imported.save()
     assert claimant_client.get(reverse("enterprises:claim", args=[imported.neq])).status_code == 404
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=pytest.fail.Exception,
+    reason="services.claim_request accepts an archived listing: only the claim views refuse it. The enterprise "
+    "helper moves the rule into the service (issue 16, item 4); then remove this mark.",
+)
+def test_archived_listing_cannot_be_claimed_through_the_service(claimant, imported):
+    imported.archive(reason="Entreprise dissoute.")
+    with pytest.raises(ValidationError):
+        services.claim_request(user=claimant, supplier=imported)
+    assert not ClaimRequest.objects.exists()
 
 
 def test_member_is_not_asked_to_claim_their_own_listing(claimant_client, claimant, imported):

@@ -50,14 +50,6 @@ def test_unknown_language_in_cookie_falls_back_to_french(client, db):
     assertContains(response, '<html lang="fr">')
 
 
-def test_every_page_offers_the_other_language(client, db):
-    response = client.get(reverse("privacy"))
-    assertContains(response, 'name="language" value="en" lang="en"')
-    use_english(client)
-    response = client.get(reverse("privacy"))
-    assertContains(response, 'name="language" value="fr" lang="fr"')
-
-
 def test_language_switch_keeps_the_user_on_the_same_page(client, db):
     supplier = SupplierFactory()
     page = supplier.get_absolute_url() + "?retour=1"
@@ -129,17 +121,7 @@ def test_supplier_description_stays_french_in_french(client, db):
     )
     response = client.get(supplier.get_absolute_url())
     assertContains(response, "Imprimerie solidaire.")
-    assertNotContains(response, "Solidarity printer.")
-
-
-@pytest.mark.parametrize("url_name", ["privacy", "accessibility"])
-@pytest.mark.parametrize("language", ["fr", "en"])
-def test_site_information_pages_are_served_in_both_languages(client, db, url_name, language):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-    response = client.get(reverse(url_name))
-    assert response.status_code == 200
-    assert response.content.decode().count("<h1") == 1
-    assertContains(response, f'<html lang="{language}">')
+    assertNotContains(response, "Solidarity print shop.")
 
 
 def test_footer_links_to_privacy_policy_and_accessibility_statement(client, db):

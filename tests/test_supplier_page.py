@@ -6,8 +6,10 @@ import pytest
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
+from enterprises.models import AccreditationClaim
 from suppliers.models import Accreditation, CoopType, LegalForm, Region, Status, Supplier
 from tests.factories import OfferingFactory, SupplierFactory
+from tests.sql_snapshots import captured_statements
 
 
 @pytest.fixture
@@ -73,9 +75,14 @@ def test_supplier_serving_all_of_quebec_says_so(client, db):
 
 
 def test_only_verified_accreditations_are_shown(client, db):
-    supplier = SupplierFactory(accreditations=[])
+    # The enterprise claims both accreditations; staff verified only one.
+    supplier = SupplierFactory(accreditations=[Accreditation.ADAPTED])
+    AccreditationClaim.objects.create(
+        supplier=supplier, accreditations=[Accreditation.ADAPTED, Accreditation.INTEGRATION]
+    )
     response = client.get(supplier.get_absolute_url())
-    assertNotContains(response, "Entreprise adaptée")
+    assertContains(response, "Entreprise adaptée")
+    assertNotContains(response, "Entreprise d&#x27;insertion")
     assertNotContains(response, "Entreprise d'insertion")
 
 
@@ -120,9 +127,12 @@ def test_unknown_neq_is_404(client, db):
     assert client.get("/fournisseurs/1199999999/").status_code == 404
 
 
-def test_page_query_count_is_bounded(client, supplier, django_assert_max_num_queries):
+def test_page_queries_do_not_grow_with_offerings(client, supplier, assert_snapshot_queries):
+    with assert_snapshot_queries() as few_offerings:
+        client.get(supplier.get_absolute_url())
     for number in range(10):
         OfferingFactory(supplier=supplier, title=f"Menu {number}", category_id="alimentation.repas")
     Supplier.objects.filter(pk=supplier.pk).refresh_search_text()
-    with django_assert_max_num_queries(4):
+    with captured_statements() as many_offerings:
         client.get(supplier.get_absolute_url())
+    assert many_offerings.statements == few_offerings.statements

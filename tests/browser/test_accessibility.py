@@ -150,6 +150,66 @@ def test_enterprise_dashboard(page, use_language, log_in, assert_accessible, ent
     assert_accessible(page)
 
 
+@pytest.fixture
+def listings_in_every_state(enterprise_user, curator):
+    """The enterprise user's dashboard with a card in every status, pending and decided changes, colleagues,
+    a claim in each decision state and an invitation: every piece of markup the dashboard can show."""
+    from django.utils import timezone
+
+    from enterprises import services
+    from enterprises.models import ClaimRequest, DecisionStatus, Invitation, Membership, Revision
+    from suppliers.models import Status
+    from tests.factories import OfferingFactory, SupplierFactory, VerifiedUserFactory
+
+    def listing(name, status, reason=""):
+        supplier = SupplierFactory(name=name, status=status, status_reason=reason)
+        OfferingFactory(supplier=supplier)
+        Membership.objects.create(user=enterprise_user, supplier=supplier, role="owner")
+        return supplier
+
+    listing("Coop brouillon renvoyée", Status.DRAFT, reason="Le NEQ ne correspond pas au nom.")
+    services.listing_submit(supplier=listing("Coop soumise", Status.DRAFT), user=enterprise_user)
+    published = listing("Coop publiée", Status.PUBLISHED)
+    published.mark_verified(by=curator)
+    Membership.objects.create(
+        user=VerifiedUserFactory(email="collegue@coop.example"), supplier=published, role="editor"
+    )
+    Revision.objects.create(
+        supplier=published,
+        data=services.listing_snapshot(published),
+        submitted_by=enterprise_user,
+        status=DecisionStatus.REFUSED,
+        decided_by=curator,
+        decided_at=timezone.now(),
+        reason="Affirmations non vérifiables.",
+    )
+    data = {**services.listing_snapshot(published), "description_fr": "Nouvelle description."}
+    services.revision_submit(supplier=published, user=enterprise_user, data=data)
+    listing("Coop suspendue", Status.SUSPENDED, reason="Plainte reçue.")
+    listing("Coop archivée", Status.ARCHIVED, reason="Entreprise dissoute.")
+    for decision, reason in [(DecisionStatus.PENDING, ""), (DecisionStatus.REFUSED, "Aucune preuve.")]:
+        ClaimRequest.objects.create(
+            user=enterprise_user, supplier=SupplierFactory(), status=decision, reason=reason
+        )
+    Invitation.objects.create(supplier=SupplierFactory(name="Coop qui invite"), email=enterprise_user.email)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_enterprise_dashboard_with_listings(
+    page, use_language, log_in, assert_accessible, enterprise_user, listings_in_every_state, language
+):
+    use_language(language)
+    log_in(enterprise_user)
+    open_page(page, reverse("enterprises:dashboard"))
+    check_page_structure(page, language)
+    assert page.locator("article.listing-card").count() == 5
+    for status in ["draft", "pending", "published", "suspended", "archived"]:
+        assert page.locator(f".listing-card .status--{status}").count() == 1, status
+    assert page.locator("table.claims tbody tr").count() == 2
+    assert page.locator("#invitations-title").count() == 1
+    assert_accessible(page)
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("url_name", ["privacy", "accessibility"])
 def test_site_information_pages(page, use_language, assert_accessible, url_name, language):

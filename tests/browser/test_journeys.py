@@ -95,12 +95,14 @@ def test_enterprise_signs_up_creates_a_listing_and_submits_it(page, assert_acces
     assert link, message.body
     page.goto(link.group(1))
     assert_accessible(page)  # the confirmation page
+    # Today confirming the address does not log in: it leads to the log-in page. Issue 14 (item 7) changes this
+    # to logging the person in on confirmation; that change replaces these lines.
     submit(page, page.locator("main form button[type=submit]"))
-    if page.locator(".site-nav form[action*='logout'] button").count() == 0:
-        page.goto(reverse("account_login"))
-        page.locator("input[name=login]").fill(email)
-        page.locator("input[name=password]").fill(password)
-        submit(page, page.locator("main form button[type=submit]"))
+    assert page.url.endswith(reverse("account_login"))
+    assert page.locator(".site-nav form[action*='logout'] button").count() == 0
+    page.locator("input[name=login]").fill(email)
+    page.locator("input[name=password]").fill(password)
+    submit(page, page.locator("main form button[type=submit]"))
     assert page.locator(".site-nav form[action*='logout'] button").count() == 1
 
     # Create the listing from the enterprise dashboard.
@@ -165,3 +167,56 @@ def test_staff_reviews_a_submitted_listing_and_publishes_it(page, log_in, curato
     # The listing is now public.
     page.goto(supplier.get_absolute_url())
     assert page.locator("h1").inner_text() == "Recyclage solidaire de l'Estrie"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="The Django admin pages fail axe-core (issue 14, item 12: link-in-text-block in the breadcrumbs, "
+    "target-size of the filter links, aria-prohibited-attr on the change form). The platform helper owns admin "
+    "accessibility; when every page passes, this test passes and the mark must go.",
+)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_staff_journey_pages_are_accessible(
+    page, log_in, assert_accessible, curator, enterprise_user, language
+):
+    """axe-core on every admin page of the curator's journey; all pages are checked before the test fails, so the
+    report lists every violation at once."""
+    from enterprises import services
+    from enterprises.models import Membership, Revision
+    from tests.factories import OfferingFactory, SupplierFactory, VerifiedUserFactory
+
+    supplier = SupplierFactory(name="Recyclage solidaire de l'Estrie", neq="1100007777", status=Status.DRAFT)
+    OfferingFactory(supplier=supplier, title="Collecte de matériel informatique")
+    Membership.objects.create(user=enterprise_user, supplier=supplier)
+    revision = services.listing_submit(supplier=supplier, user=enterprise_user)
+    claim = services.claim_request(
+        user=VerifiedUserFactory(), supplier=SupplierFactory(name="Atelier Côte-Nord"), message="Directrice."
+    )
+    violations = []
+
+    def check(what):
+        try:
+            assert_accessible(page)
+        except AssertionError as error:
+            violations.append(f"{what}: {error}")
+
+    log_in(curator)
+    page.goto(reverse("admin:index"))
+    choose_language(page, language)
+    check("the administration's home")
+    for what, url in [
+        ("the supplier list", reverse("admin:suppliers_supplier_changelist") + "?status__exact=pending"),
+        ("a supplier's change form", reverse("admin:suppliers_supplier_change", args=[supplier.pk])),
+        ("the claims queue", reverse("admin:enterprises_claimrequest_changelist")),
+        ("a claim's review page", reverse("admin:enterprises_claimrequest_change", args=[claim.pk])),
+        ("the revisions queue", reverse("admin:enterprises_revision_changelist")),
+        ("a revision's review page", reverse("admin:enterprises_revision_change", args=[revision.pk])),
+    ]:
+        page.goto(url)
+        check(what)
+    submit(page, page.locator("button[name=_approve], input[name=_approve]"))
+    assert page.locator(".messagelist .success").count() == 1
+    check("the revisions queue after an approval")
+    assert Revision.objects.get(pk=revision.pk).status == "approved"
+    assert not violations, "\n\n".join(violations)

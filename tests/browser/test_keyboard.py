@@ -76,9 +76,14 @@ def test_search_journey_with_the_keyboard_only(page, catalogue):
     page.wait_for_url(re.compile(r"region=02"))
     assert page.locator("input[name=region][value='02']").is_checked()
 
-    # Shift+Tab goes back through the page the other way.
+    # Shift+Tab goes back through the page the other way: from a filter to the one before it, and Tab returns.
+    tab_to(page, lambda e: e["name"] == "region" and e["value"] == "02", "the Saguenay–Lac-Saint-Jean filter")
     page.keyboard.press("Shift+Tab")
-    assert focused(page) is not None
+    previous = focused(page)
+    assert (previous["name"], previous["value"]) == ("region", "01"), previous
+    assert_focus_visible(previous)
+    page.keyboard.press("Tab")
+    assert (focused(page)["name"], focused(page)["value"], focused(page)["checked"]) == ("region", "02", True)
 
     # To the supplier's page.
     tab_to(
