@@ -9,9 +9,10 @@ register = template.Library()
 
 
 @register.simple_tag
-def listing_checks(suppliers) -> dict:
-    """Per supplier id, the ``ListingFacts`` of the published ones among ``suppliers`` (one query)."""
-    ids = [supplier.pk for supplier in suppliers]
+def listing_checks(items, attribute="pk") -> dict:
+    """Per supplier id, the ``ListingFacts`` of the published suppliers among ``items`` (one query); ``attribute``
+    names the supplier id of an item (``"supplier_id"`` for memberships)."""
+    ids = [getattr(item, attribute) for item in items]
     if not ids:
         return {}
     return {
