@@ -77,11 +77,24 @@ class CoverageMatrix:
 def _matrix(filters, *, column, columns, regions, now) -> CoverageMatrix:
     regions = regions if regions is not None else list(Region.objects.order_by("code"))
     index = current_index()
-    counts = index.coverage(
-        filters.select(index, now=now),
-        region_bits=[region_bit(region.code) for region in regions],
-        column=column,
-        column_bits=[item.bit for item in columns],
+    now = now or timezone.now()
+    region_bits = tuple(region_bit(region.code) for region in regions)
+    column_bits = tuple(item.bit for item in columns)
+    # The same counts for the same toggles until the facts change (a page, its exports, the next visit); "checked
+    # in the last 12 months" moves with the day.
+    key = (
+        "coverage",
+        filters,
+        timezone.localdate(now) if filters.checked_recently else None,
+        column,
+        region_bits,
+        column_bits,
+    )
+    counts = index.memoised(
+        key,
+        lambda: index.coverage(
+            filters.select(index, now=now), region_bits=region_bits, column=column, column_bits=column_bits
+        ),
     )
     return CoverageMatrix(regions=regions, columns=list(columns), counts=counts)
 

@@ -3,13 +3,14 @@ listings whose enterprise did not answer the yearly confirmation request."""
 
 from dataclasses import dataclass
 
+import numpy as np
 from django.db.models import Count, Min
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import ClaimRequest, Revision
 
-from .listing_index import current_index
+from .listing_index import current_index, minutes
 from .models import ConfirmationRequest, ListingFacts
 from .services import shift_months
 
@@ -94,6 +95,22 @@ def review_queues(limit: int = 10) -> list[Queue]:
             item.admin_url = reverse(f"admin:{admin_change}", args=[item.pk])
         queues.append(Queue(label=label, count=summary["count"], oldest=summary["oldest"], items=items))
     return queues
+
+
+def unanswered_count(index=None) -> int:
+    """How many requests are unanswered (``ConfirmationRequestQuerySet.unanswered``), counted against the listing
+    index: the requests' listings and dates are read, not every listing's facts."""
+    index = index or current_index()
+    rows = ConfirmationRequest.objects.filter(asked_at__isnull=False).values_list("supplier_id", "asked_at")
+    if not rows:
+        return 0
+    supplier_ids = np.fromiter((supplier_id for supplier_id, _asked in rows), dtype=np.int64, count=len(rows))
+    asked = np.fromiter((minutes(asked_at) for _id, asked_at in rows), dtype=np.int64, count=len(rows))
+    positions = np.searchsorted(index.ids, supplier_ids)
+    positions[positions >= index.size] = 0
+    published = index.ids[positions] == supplier_ids if index.size else np.zeros(len(rows), dtype=bool)
+    checked = index.dates["checked"][positions] if index.size else asked
+    return int(np.count_nonzero(published & (checked < asked)))
 
 
 def unanswered_requests():

@@ -1,13 +1,13 @@
 """The dashboard's per-process index of published listings: their facts as arrays, kept in each process.
 
-PostgreSQL keeps the facts (``insights_listingfacts``, one narrow row per published listing, trigger-kept) but
-counting them for a page means reading every row: about 80-120 MB at a million listings, for each page and each
-toggle. So each process keeps the facts as arrays, in supplier-id order, loaded in one statement that also reads
-the facts' version (``insights_facts_change``, kept by the same triggers): the data and its version always belong
-together. Each page reads the version (one small query) and reloads when it changed, as the search index does
+PostgreSQL keeps the facts (``insights_listingfacts``, one narrow row per published listing, trigger-kept), but
+counting them for a page would read every row for each page and each toggle (bench/README.md has the figures). So
+each process keeps the facts as arrays, in supplier-id order, loaded in one statement that also reads the facts'
+version (``insights_facts_change``, kept by the same triggers): the data and its version always belong together.
+Each page reads the version (one small query) and reloads when it changed, as the search index does
 (``suppliers.catalogue``). Coverage by region and sector (or category) is then a weighted count of the distinct
-(regions served, sectors) combinations of the selected listings, spread over their bits with one matrix product:
-milliseconds, whatever the toggles.
+(regions served, sectors) combinations of the selected listings, spread over their bits with one matrix product;
+results are memoised with the index, which a change of the facts replaces.
 """
 
 import threading
@@ -17,40 +17,21 @@ from datetime import datetime
 import numpy as np
 from django.db import connection
 
-from suppliers.models import Accreditation, LegalForm
+from .models import ACCREDITATION_FLAGS, LEGAL_FORM_FLAGS
 
-LEGAL_FORMS = list(LegalForm.values)
-ACCREDITATIONS = list(Accreditation.values)
-ACCREDITATION_SHIFT = 8
 REGION_BITS = 17
-# A date never set (never verified, never confirmed).
-NEVER = np.iinfo(np.int32).min
+# Results memoised per index (coverage matrices for the toggles asked, one entry each).
+MEMO_SIZE = 256
+# A date never set (never verified, never confirmed), in minutes.
+NEVER = np.iinfo(np.int64).min
 
 VERSION_SQL = (
     "SELECT coalesce(sum(weight), 0)::text || '/' || coalesce(max(xid)::text, '') FROM insights_facts_change"
 )
 
-_FLAGS_SQL = " | ".join(
-    [f"((legal_form = '{value}')::int << {index})" for index, value in enumerate(LEGAL_FORMS)]
-    + [
-        f"(('{value}' = ANY(accreditations))::int << {ACCREDITATION_SHIFT + index})"
-        for index, value in enumerate(ACCREDITATIONS)
-    ]
-)
-
-
-def _minutes_sql(column: str) -> str:
-    return f"int4send(coalesce(floor(extract(epoch FROM {column}) / 60)::int4, {NEVER}))"
-
-
-LOAD_SQL = f"""
-SELECT ({VERSION_SQL}), string_agg(
-    int4send(supplier_id::int4) || int4send(region_mask) || int8send(category_mask) || int4send(sector_mask)
-    || int2send(({_FLAGS_SQL})::int2) || {_minutes_sql("checked_at")} || {_minutes_sql("verified_at")}
-    || {_minutes_sql("confirmed_at")},
-    '' ORDER BY supplier_id)
-FROM insights_listingfacts
-"""
+# One row: the version of the facts and every listing's stored record (``ListingFacts.packed``), in one statement so
+# that they belong together; no order (sorted here).
+LOAD_SQL = f"SELECT ({VERSION_SQL}), string_agg(packed, '') FROM insights_listingfacts"
 RECORD = np.dtype(
     [
         ("id", ">i4"),
@@ -58,17 +39,27 @@ RECORD = np.dtype(
         ("category", ">i8"),
         ("sector", ">i4"),
         ("flags", ">i2"),
-        ("checked", ">i4"),
-        ("verified", ">i4"),
-        ("confirmed", ">i4"),
+        ("checked", ">i8"),
+        ("verified", ">i8"),
+        ("confirmed", ">i8"),
     ]
 )
 DATE_COLUMNS = ("checked", "verified", "confirmed")
+# PostgreSQL's binary timestamps count microseconds from 2000-01-01 UTC; -infinity is the smallest int64.
+POSTGRES_EPOCH_MINUTES = 946_684_800 // 60
+MICROSECONDS_PER_MINUTE = 60_000_000
 
 
 def minutes(moment: datetime) -> int:
     """A moment as the index stores dates: whole minutes since 1970 (UTC)."""
     return int(moment.timestamp() // 60)
+
+
+def _minutes(timestamps: np.ndarray) -> np.ndarray:
+    values = timestamps.astype(np.int64)
+    result = values // MICROSECONDS_PER_MINUTE + POSTGRES_EPOCH_MINUTES
+    result[values == np.iinfo(np.int64).min] = NEVER
+    return result
 
 
 def read_version() -> str:
@@ -94,6 +85,16 @@ class ListingIndex:
     # Per column facet ("sector", "category"): each listing's (regions, column mask) combination and the
     # combinations' masks, built on first use.
     _groups: dict = field(default_factory=dict, repr=False)
+    # Results computed from this index (a function of its data and of the arguments), by their arguments.
+    _results: dict = field(default_factory=dict, repr=False)
+
+    def memoised(self, key, compute):
+        """``compute()``, once per ``key`` for this index (the index is replaced when the facts change)."""
+        if key not in self._results:
+            if len(self._results) >= MEMO_SIZE:
+                self._results.clear()
+            self._results[key] = compute()
+        return self._results[key]
 
     @property
     def size(self) -> int:
@@ -105,6 +106,7 @@ class ListingIndex:
             cursor.execute(LOAD_SQL)
             version, data = cursor.fetchone()
         records = np.frombuffer(data or b"", dtype=RECORD)
+        records = records[np.argsort(records["id"], kind="stable")]
         return cls(
             key=_key(version),
             ids=records["id"].astype(np.int64),
@@ -112,7 +114,7 @@ class ListingIndex:
             category=records["category"].astype(np.int64),
             sector=records["sector"].astype(np.int64),
             flags=records["flags"].astype(np.int64),
-            dates={column: records[column].astype(np.int64) for column in DATE_COLUMNS},
+            dates={column: _minutes(records[column]) for column in DATE_COLUMNS},
         )
 
     # --- Selections (boolean arrays over the listings; None selects all) ---
@@ -126,10 +128,10 @@ class ListingIndex:
         if accreditations:
             bits = 0
             for value in accreditations:
-                bits |= 1 << (ACCREDITATION_SHIFT + ACCREDITATIONS.index(value))
+                bits |= ACCREDITATION_FLAGS[value]
             selected = both(self.flags & bits != 0)
         if legal_form:
-            selected = both(self.flags & (1 << LEGAL_FORMS.index(legal_form)) != 0)
+            selected = both(self.flags & LEGAL_FORM_FLAGS[legal_form] != 0)
         if checked_since is not None:
             selected = both(self.dates["checked"] >= minutes(checked_since))
         return selected

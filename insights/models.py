@@ -2,17 +2,19 @@
 listings by their enterprises, and a narrow trigger-kept copy of each published listing's facts to count fast."""
 
 import secrets
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import BrinIndex
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
-from django.db.models.functions import Greatest
+from django.db.models import F, OuterRef, Q, Subquery, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce, Greatest
 from django.utils.translation import gettext_lazy as _
 
 from buyers.models import OrganisationKind
-from suppliers.models import Category, LegalForm, Region, Supplier
+from suppliers.models import Accreditation, Category, LegalForm, Region, Supplier
 
 
 class SearchChannel(models.TextChoices):
@@ -163,21 +165,31 @@ class ListingFactsQuerySet(models.QuerySet):
         """Listings verified by staff or confirmed by their enterprise since ``moment``."""
         return self.filter(checked_at__gte=moment)
 
-    def with_legal_form(self, legal_form):
-        return self.filter(legal_form=legal_form)
 
-    def with_accreditations(self, *accreditations):
-        return self.filter(accreditations__overlap=list(accreditations))
+# The bits of ListingFacts.flags (migration 0002's triggers write them): the legal form, then the accreditations.
+LEGAL_FORM_FLAGS = {LegalForm.COOPERATIVE: 1 << 0, LegalForm.NON_PROFIT: 1 << 1}
+ACCREDITATION_FLAGS = {Accreditation.ADAPTED: 1 << 8, Accreditation.INTEGRATION: 1 << 9}
+
+
+# A listing's facts in fixed-size binary (big-endian): supplier id (int4), region mask (int4), category mask (int8),
+# sector mask (int4), flags (int2), then its dates of last check, verification and confirmation (PostgreSQL's binary
+# timestamps: int8 microseconds since 2000-01-01 UTC, -infinity when never).
+PACKED_SQL = (
+    "int4send(supplier_id::int4) || int4send(region_mask) || int8send(category_mask) || int4send(sector_mask)"
+    " || int2send(flags) || timestamptz_send(coalesce(greatest(verified_at, confirmed_at), '-infinity'))"
+    " || timestamptz_send(coalesce(verified_at, '-infinity')) || timestamptz_send(coalesce(confirmed_at, '-infinity'))"
+)
 
 
 class ListingFacts(models.Model):
     """What the dashboard counts about one *published* listing, in a narrow row (migration 0002's triggers keep it
     from ``suppliers_supplier`` and ``insights_confirmation``; nothing else writes it).
 
-    Counting a million listings by region, category, legal form, accreditation and date of last check reads this
-    table rather than the wide supplier rows. ``region_mask`` holds the regions the listing *serves*: every
-    region when it serves all of Québec (``SupplierQuerySet.serves``), otherwise bit ``int(code) - 1`` per region
-    served; ``category_mask`` and ``sector_mask`` use ``Category.bit`` and ``Sector.bit``.
+    ``region_mask`` holds the regions the listing *serves*: every region when it serves all of Québec
+    (``SupplierQuerySet.serves``), otherwise bit ``int(code) - 1`` per region served; ``category_mask`` and
+    ``sector_mask`` use ``Category.bit`` and ``Sector.bit``; ``flags`` the legal form and the accreditations
+    (``LEGAL_FORM_FLAGS``, ``ACCREDITATION_FLAGS``). The dashboard counts them in each process
+    (``insights.listing_index``).
     """
 
     supplier = models.OneToOneField(
@@ -191,14 +203,21 @@ class ListingFacts(models.Model):
     region_mask = models.IntegerField()
     category_mask = models.BigIntegerField()
     sector_mask = models.IntegerField()
-    legal_form = models.CharField(max_length=20, choices=LegalForm.choices)
-    accreditations = ArrayField(models.CharField(max_length=20), default=list)
+    flags = models.SmallIntegerField()
     verified_at = models.DateTimeField(null=True)
     confirmed_at = models.DateTimeField(null=True)
     # The last time someone vouched for the listing: staff verification or the enterprise's confirmation.
     checked_at = models.GeneratedField(
         expression=Greatest("verified_at", "confirmed_at"),
         output_field=models.DateTimeField(null=True),
+        db_persist=True,
+    )
+
+    # The row as insights.listing_index reads it (``PACKED_RECORD``), kept by PostgreSQL so that loading a million
+    # listings concatenates stored bytes rather than encoding every column of every row.
+    packed = models.GeneratedField(
+        expression=RawSQL(PACKED_SQL, []),
+        output_field=models.BinaryField(),
         db_persist=True,
     )
 
@@ -217,14 +236,25 @@ def new_confirmation_token():
     return secrets.token_urlsafe(32)
 
 
+# The last check of a published listing never checked: before any request.
+NEVER_CHECKED = datetime.min.replace(tzinfo=UTC)
+
+
 class ConfirmationRequestQuerySet(models.QuerySet):
     def unanswered(self):
         """Requests sent about a published listing that nobody confirmed nor verified since (its last check, kept
-        in ``ListingFacts``, is older than the request)."""
-        still_unchecked = ListingFacts.objects.filter(supplier_id=OuterRef("supplier_id")).filter(
-            Q(checked_at__isnull=True) | Q(checked_at__lt=OuterRef("asked_at"))
+        in ``ListingFacts``, is older than the request).
+
+        The listing's last check is a correlated subquery (NULL when the listing is not published): one index
+        probe per request, where a join would read every listing's facts."""
+        last_check = ListingFacts.objects.filter(supplier_id=OuterRef("supplier_id")).values(
+            check=Coalesce("checked_at", Value(NEVER_CHECKED))
+        )[:1]
+        return (
+            self.filter(asked_at__isnull=False)
+            .annotate(listing_checked_at=Subquery(last_check))
+            .filter(listing_checked_at__lt=F("asked_at"))
         )
-        return self.filter(asked_at__isnull=False).filter(Exists(still_unchecked))
 
 
 class ConfirmationRequest(models.Model):
@@ -254,6 +284,8 @@ class ConfirmationRequest(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["supplier", "due_on"], name="confirmation_request_one_per_period")
         ]
+        # The freshness view lists the oldest unanswered requests first.
+        indexes = [models.Index(fields=["asked_at", "id"], name="confirmation_request_asked")]
 
     def __str__(self):
         return f"{self.supplier_id} — {self.due_on}"

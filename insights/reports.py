@@ -180,7 +180,7 @@ def sector_report(filters: CoverageFilters, sector: Sector, *, now=None) -> Repo
 
 
 def freshness_report(*, now=None, full: bool = False) -> Report:
-    """``full``: every unanswered request (for the export), not only the first ``UNANSWERED_SHOWN``."""
+    """``full``: every unanswered request (for its export), not only the first ``UNANSWERED_SHOWN``."""
     now = now or timezone.now()
     report = Report()
     counts = freshness.age_counts(now=now)
@@ -229,7 +229,7 @@ def freshness_report(*, now=None, full: bool = False) -> Report:
             ),
         )
     unanswered = freshness.unanswered_requests()
-    unanswered_count = unanswered.count()
+    unanswered_count = freshness.unanswered_count()
     unanswered_table = report.add(
         Table(
             name="sans_reponse",
@@ -243,14 +243,13 @@ def freshness_report(*, now=None, full: bool = False) -> Report:
             ],
         )
     )
-    for request in unanswered if full else unanswered[:UNANSWERED_SHOWN]:
+    change_url = reverse("admin:suppliers_supplier_change", args=[0]).replace("/0/", "/{}/")
+    requests = unanswered.only("asked_at", "reminded_at", "supplier__name", "supplier__neq")
+    for request in requests if full else requests[:UNANSWERED_SHOWN]:
         asked = timezone.localtime(request.asked_at).date()
         reminded = timezone.localtime(request.reminded_at).date() if request.reminded_at else None
         unanswered_table.add(
-            Cell(
-                request.supplier.name,
-                url=reverse("admin:suppliers_supplier_change", args=[request.supplier_id]),
-            ),
+            Cell(request.supplier.name, url=change_url.format(request.supplier_id)),
             Cell(request.supplier.neq),
             Cell(asked.isoformat(), text=date_format(asked, "DATE_FORMAT")),
             Cell(

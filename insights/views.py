@@ -130,9 +130,9 @@ def export(request, page, table, **kwargs):
     if page not in PAGES:
         raise Http404
     build, _template, stem = PAGES[page]
-    report, _context = (
-        build(request, full=True, **kwargs) if page == "freshness" else build(request, **kwargs)
-    )
+    if page == "freshness":
+        kwargs["full"] = table == "sans_reponse"  # every unanswered request only when that table is asked
+    report, _context = build(request, **kwargs)
     if table not in report.tables:
         raise Http404
     return table_csv_response(report.tables[table], stem=stem)

@@ -170,7 +170,14 @@ def test_staff_see_the_listings_that_did_not_answer(curator_client, due_listing)
     MembershipFactory(supplier=answered)
     confirmations_ask()
     listing_confirm(supplier=answered)
+    closed = verified(400, name="Entreprise fermée depuis")
+    MembershipFactory(supplier=closed)
+    confirmations_ask()
+    closed.suspend(reason="Fermée")
     response = curator_client.get(reverse("insights:freshness"))
     table = response.context["tables"]["sans_reponse"]
     assert [row[1].value for row in table.rows] == [due_listing.neq]
     assert response.context["unanswered_count"] == 1
+    assert list(ConfirmationRequest.objects.unanswered().values_list("supplier_id", flat=True)) == [
+        due_listing.pk
+    ]

@@ -3,7 +3,8 @@
 
 A supplier row that becomes published gets its facts row, one that stops being published loses it, and any change
 of its regions served, categories (through the masks ``SupplierQuerySet.refresh_search_text()`` and the import
-keep), legal form, accreditations or verification date is copied. A supplier serving all of Québec serves every
+keep), legal form, accreditations (as the bits of ``flags``: ``insights.models.LEGAL_FORM_FLAGS`` and
+``ACCREDITATION_FLAGS``) or verification date is copied. A supplier serving all of Québec serves every
 region: its ``region_mask`` has the 17 region bits (``SupplierQuerySet.serves``). ``confirmed_at`` is the latest
 confirmation by the enterprise. Existing suppliers are copied at the end.
 
@@ -16,6 +17,9 @@ other there: each touches only its own transaction's row.
 from django.db import migrations
 
 ALL_REGIONS_MASK = (1 << 17) - 1
+# insights.models.LEGAL_FORM_FLAGS and ACCREDITATION_FLAGS, as they were when this migration was written.
+FLAGS_SQL = """(((n.legal_form = 'cooperative')::int << 0) | ((n.legal_form = 'non_profit')::int << 1)
+    | (('adapted' = ANY(n.accreditations))::int << 8) | (('integration' = ANY(n.accreditations))::int << 9))::int2"""
 
 FORWARD = f"""
 CREATE TABLE insights_facts_change (
@@ -43,19 +47,18 @@ BEGIN
             WHERE f.supplier_id = n.id AND n.status <> 'published';
             GET DIAGNOSTICS removed = ROW_COUNT;
         END IF;
-        INSERT INTO insights_listingfacts AS f (supplier_id, region_mask, category_mask, sector_mask, legal_form,
-                                                accreditations, verified_at, confirmed_at)
+        INSERT INTO insights_listingfacts AS f (supplier_id, region_mask, category_mask, sector_mask, flags,
+                                                verified_at, confirmed_at)
         SELECT n.id, CASE WHEN n.serves_all_quebec THEN {ALL_REGIONS_MASK} ELSE n.region_mask END,
-               n.category_mask, n.sector_mask, n.legal_form, n.accreditations, n.last_verified_at,
+               n.category_mask, n.sector_mask, {FLAGS_SQL}, n.last_verified_at,
                (SELECT max(c.confirmed_at) FROM insights_confirmation c WHERE c.supplier_id = n.id)
         FROM new_rows n WHERE n.status = 'published'
         ON CONFLICT (supplier_id) DO UPDATE SET
             region_mask = excluded.region_mask, category_mask = excluded.category_mask,
-            sector_mask = excluded.sector_mask, legal_form = excluded.legal_form,
-            accreditations = excluded.accreditations, verified_at = excluded.verified_at
-        WHERE (f.region_mask, f.category_mask, f.sector_mask, f.legal_form, f.accreditations, f.verified_at)
-            IS DISTINCT FROM (excluded.region_mask, excluded.category_mask, excluded.sector_mask,
-                              excluded.legal_form, excluded.accreditations, excluded.verified_at);
+            sector_mask = excluded.sector_mask, flags = excluded.flags, verified_at = excluded.verified_at
+        WHERE (f.region_mask, f.category_mask, f.sector_mask, f.flags, f.verified_at)
+            IS DISTINCT FROM (excluded.region_mask, excluded.category_mask, excluded.sector_mask, excluded.flags,
+                              excluded.verified_at);
         GET DIAGNOSTICS written = ROW_COUNT;
     ELSIF TG_OP = 'DELETE' THEN
         DELETE FROM insights_listingfacts f USING old_rows o WHERE f.supplier_id = o.id;
@@ -114,12 +117,12 @@ CREATE TRIGGER insights_facts_confirmation_deleted AFTER DELETE ON insights_conf
 CREATE TRIGGER insights_facts_confirmation_truncated AFTER TRUNCATE ON insights_confirmation
     FOR EACH STATEMENT EXECUTE FUNCTION insights_listing_confirmed();
 
-INSERT INTO insights_listingfacts (supplier_id, region_mask, category_mask, sector_mask, legal_form, accreditations,
-                                   verified_at, confirmed_at)
-SELECT id, CASE WHEN serves_all_quebec THEN {ALL_REGIONS_MASK} ELSE region_mask END, category_mask, sector_mask,
-       legal_form, accreditations, last_verified_at,
-       (SELECT max(c.confirmed_at) FROM insights_confirmation c WHERE c.supplier_id = s.id)
-FROM suppliers_supplier s WHERE status = 'published';
+INSERT INTO insights_listingfacts (supplier_id, region_mask, category_mask, sector_mask, flags, verified_at,
+                                   confirmed_at)
+SELECT n.id, CASE WHEN n.serves_all_quebec THEN {ALL_REGIONS_MASK} ELSE n.region_mask END, n.category_mask,
+       n.sector_mask, {FLAGS_SQL}, n.last_verified_at,
+       (SELECT max(c.confirmed_at) FROM insights_confirmation c WHERE c.supplier_id = n.id)
+FROM suppliers_supplier n WHERE n.status = 'published';
 """
 
 REVERSE = """
