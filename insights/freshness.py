@@ -4,13 +4,14 @@ listings whose enterprise did not answer the yearly confirmation request."""
 from dataclasses import dataclass
 
 import numpy as np
+from django.db import connection
 from django.db.models import Count, Min
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import ClaimRequest, Revision
 
-from .listing_index import current_index, minutes
+from .listing_index import current_index
 from .models import ConfirmationRequest, ListingFacts
 from .services import shift_months
 
@@ -99,18 +100,20 @@ def review_queues(limit: int = 10) -> list[Queue]:
 
 def unanswered_count(index=None) -> int:
     """How many requests are unanswered (``ConfirmationRequestQuerySet.unanswered``), counted against the listing
-    index: the requests' listings and dates are read, not every listing's facts."""
+    index: the requests' listings and dates are read (as whole minutes), not every listing's facts."""
     index = index or current_index()
-    rows = ConfirmationRequest.objects.filter(asked_at__isnull=False).values_list("supplier_id", "asked_at")
-    if not rows:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT supplier_id, floor(date_part('epoch', asked_at) / 60)::int8 "
+            f"FROM {ConfirmationRequest._meta.db_table} WHERE asked_at IS NOT NULL"
+        )
+        rows = np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, 2)
+    if not len(rows) or not index.size:
         return 0
-    supplier_ids = np.fromiter((supplier_id for supplier_id, _asked in rows), dtype=np.int64, count=len(rows))
-    asked = np.fromiter((minutes(asked_at) for _id, asked_at in rows), dtype=np.int64, count=len(rows))
-    positions = np.searchsorted(index.ids, supplier_ids)
-    positions[positions >= index.size] = 0
-    published = index.ids[positions] == supplier_ids if index.size else np.zeros(len(rows), dtype=bool)
-    checked = index.dates["checked"][positions] if index.size else asked
-    return int(np.count_nonzero(published & (checked < asked)))
+    supplier_ids, asked = rows[:, 0], rows[:, 1]
+    positions = np.minimum(np.searchsorted(index.ids, supplier_ids), index.size - 1)
+    published = index.ids[positions] == supplier_ids
+    return int(np.count_nonzero(published & (index.dates["checked"][positions] < asked)))
 
 
 def unanswered_requests():
