@@ -381,40 +381,68 @@ def measure_recording(*, calls: int, searches: int) -> dict:
     request = RequestFactory().get("/recherche/")
     request.user = AnonymousUser()
     params = SearchParams(region=("06",), category=("entretien.menager",))
+    from insights.services import search_events, search_events_batch
+
     before = SearchEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
-    alone = []
+    search_events.flush()
+    alone, writes = [], []
     for _ in range(calls):
         started = time.perf_counter()
         search_event_record("page", request=request, params=params, count=42)
-        alone.append((time.perf_counter() - started) * 1000)
+        elapsed = (time.perf_counter() - started) * 1000
+        alone.append(elapsed)
+        if not search_events.rows:  # this call wrote the batch
+            writes.append(elapsed)
 
-    # Whole searches (filters only: the fastest kind, where the share of recording is largest), alternating with
-    # and without the receiver so that load changes affect both series alike.
+    # Whole searches (filters only: the fastest kind, where the share of recording is largest), in pairs of the
+    # same URL with and without the receiver, in random order within each pair, so that load changes and warm
+    # caches favour neither series.
     client = Client()
     urls = [f"/recherche/?region={code:02d}" for code in range(1, 18)]
     for url in urls:
         client.get(url)
-    with_recording, without_recording = [], []
-    for index in range(searches * 2):
-        recording = index % 2 == 0
-        if not recording:
-            search_completed.disconnect(dispatch_uid="insights.search_event_record")
-        try:
-            started = time.perf_counter()
-            client.get(urls[(index // 2) % len(urls)])
-            elapsed = (time.perf_counter() - started) * 1000
-        finally:
-            if not recording:
-                search_completed.connect(search_event_record, dispatch_uid="insights.search_event_record")
-        (with_recording if recording else without_recording).append(elapsed)
+    rng = random.Random(7)
+
+    def paired(first_records: bool, second_records: bool):
+        """Pairs of the same URL, in random order within each pair: the times of each side."""
+        sides = ([], [])
+        for index in range(searches):
+            url = urls[index % len(urls)]
+            for side in rng.sample([0, 1], 2):
+                recording = (first_records, second_records)[side]
+                if not recording:
+                    search_completed.disconnect(dispatch_uid="insights.search_event_record")
+                try:
+                    started = time.perf_counter()
+                    client.get(url)
+                    sides[side].append((time.perf_counter() - started) * 1000)
+                finally:
+                    if not recording:
+                        search_completed.connect(
+                            search_event_record, dispatch_uid="insights.search_event_record"
+                        )
+        return sides
+
+    with_recording, without_recording = paired(True, False)
+    # The same measurement with recording on neither side: how far two identical series differ on this machine.
+    control_a, control_b = paired(False, False)
     SearchEvent.objects.filter(id__gt=before).delete()
     with_q, without_q = _quantiles(with_recording), _quantiles(without_recording)
+    search_events.flush()
     return {
+        "batch": search_events_batch(),
         "receiver_alone": {"calls": calls, **_quantiles(alone)},
+        "batch_writes": {"writes": len(writes), **(_quantiles(writes) if len(writes) > 1 else {})},
         "searches_with_recording": {"requests": searches, **with_q},
         "searches_without_recording": {"requests": searches, **without_q},
         "added_p50_ms": round(with_q["p50_ms"] - without_q["p50_ms"], 3),
         "added_p95_ms": round(with_q["p95_ms"] - without_q["p95_ms"], 3),
+        "control_difference_p50_ms": round(
+            _quantiles(control_a)["p50_ms"] - _quantiles(control_b)["p50_ms"], 3
+        ),
+        "control_difference_p95_ms": round(
+            _quantiles(control_a)["p95_ms"] - _quantiles(control_b)["p95_ms"], 3
+        ),
     }
 
 
@@ -440,7 +468,7 @@ def run(*, events: int, requests: int, warmup: int, seed: int = 2026, progress=N
     load_before = load_average()
     pages = measure_pages(client, build_mix(), requests=requests, warmup=warmup, progress=progress)
     load_after_pages = load_average()
-    recording = measure_recording(calls=2000, searches=300)
+    recording = measure_recording(calls=3000, searches=600)
     misses = [
         f"{kind}: p95 {summary['p95_ms']} ms > {DASHBOARD_TARGET_MS} ms"
         for kind, summary in pages.items()
@@ -470,14 +498,17 @@ def format_report(report: dict) -> str:
     recording = report["recording"]
     lines.append("")
     lines.append(
-        f"Recording a search event, receiver alone: p50 {recording['receiver_alone']['p50_ms']} ms, "
-        f"p95 {recording['receiver_alone']['p95_ms']} ms ({recording['receiver_alone']['calls']} calls)."
+        f"Recording a search event (batches of {recording['batch']}), receiver alone: p50 "
+        f"{recording['receiver_alone']['p50_ms']} ms, p95 {recording['receiver_alone']['p95_ms']} ms "
+        f"({recording['receiver_alone']['calls']} calls); the calls that wrote a batch: p50 "
+        f"{recording['batch_writes'].get('p50_ms')} ms, p95 {recording['batch_writes'].get('p95_ms')} ms."
     )
     lines.append(
         f"Searches (filters only) with / without recording: p50 {recording['searches_with_recording']['p50_ms']} / "
         f"{recording['searches_without_recording']['p50_ms']} ms, p95 {recording['searches_with_recording']['p95_ms']} / "
         f"{recording['searches_without_recording']['p95_ms']} ms: added p50 {recording['added_p50_ms']} ms, "
-        f"p95 {recording['added_p95_ms']} ms."
+        f"p95 {recording['added_p95_ms']} ms (two series without recording differ by "
+        f"{recording['control_difference_p50_ms']} / {recording['control_difference_p95_ms']} ms)."
     )
     load = report["listing_index_load"]
     lines.append(
@@ -497,6 +528,9 @@ def main(argv=None) -> int:
     parser.add_argument("--requests", type=int, default=60, help="measured requests per view (default 60)")
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--recording-only", action="store_true", help="measure only the cost of recording a search event"
+    )
     args = parser.parse_args(argv)
 
     from bench.run import prepare as prepare_suppliers
@@ -505,6 +539,12 @@ def main(argv=None) -> int:
     from django.db import connection
 
     from bench.machine import describe, machine_info
+
+    if args.recording_only:
+        load_before = load_average()
+        recording = measure_recording(calls=3000, searches=600)
+        print(json.dumps({"recording": recording, "load_average": [load_before, load_average()]}, indent=2))
+        return 0
 
     def progress(kind, summary):
         _progress(

@@ -1,7 +1,10 @@
 """Work of the staff dashboard that writes: search events, coverage snapshots, purges, and the yearly confirmation
 of listings by their enterprises (emails, one-click confirmation)."""
 
+import atexit
 import calendar
+import threading
+import time
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -54,38 +57,105 @@ def buyer_organisation_kind(user) -> str:
     return kind or ""
 
 
-# One statement, so that it is its own transaction in autocommit: ``set_config(…, true)`` turns synchronous commit off
-# for that transaction only, and the INSERT does not wait for the write-ahead log to reach the disk (a crash may lose
-# the last instants of statistics, nothing else). A plain INSERT waits for that flush; ``SET LOCAL`` then INSERT in
-# a transaction costs four round trips (bench/README.md, "Recording a search"). Sent inside a transaction, it would
-# spare that transaction's commit the wait too: the search views send it outside any.
-RECORD_SEARCH_EVENT_SQL = f"""
-INSERT INTO {SearchEvent._meta.db_table}
-    (hour, organisation_kind, regions, sectors, categories, with_text, results, channel)
-SELECT %s, %s, %s, %s, %s, %s, %s, %s FROM (SELECT set_config('synchronous_commit', 'off', true)) AS unsynced
+# Searches are written in batches: a process keeps the events of its last searches and writes them in one statement
+# once it holds ``SEARCH_EVENTS_BATCH`` of them or the oldest is ``SEARCH_EVENTS_MAX_WAIT`` seconds old (and when
+# it exits), so that most searches make no round trip to the database for it (bench/README.md, "Recording a
+# search"). A crash loses at most one batch of anonymous statistics. The tests write each search at once
+# (``SEARCH_EVENTS_BATCH = 1``, tests/conftest.py).
+def search_events_batch() -> int:
+    return getattr(settings, "SEARCH_EVENTS_BATCH", 50)
+
+
+SEARCH_EVENTS_MAX_WAIT = 10
+SEARCH_EVENT_COLUMNS = "hour, organisation_kind, regions, sectors, categories, with_text, results, channel"
+# One statement whatever the number of events: a column is one array parameter (a list of codes as an array
+# literal); ``set_config(…, true)`` in the same statement, hence the same transaction in autocommit, turns
+# synchronous commit off for it, so the INSERT does not wait for the write-ahead log to reach the disk (a crash may
+# lose the last instants of statistics, nothing else). The search views call it outside any transaction (inside
+# one, it would spare that transaction's commit the wait too).
+RECORD_SEARCH_EVENTS_SQL = f"""
+INSERT INTO {SearchEvent._meta.db_table} ({SEARCH_EVENT_COLUMNS})
+SELECT hour, kind, regions::varchar[], sectors::varchar[], categories::varchar[], with_text, results, channel
+FROM unnest(%s::timestamptz[], %s::text[], %s::text[], %s::text[], %s::text[], %s::boolean[], %s::int[], %s::text[])
+    AS event(hour, kind, regions, sectors, categories, with_text, results, channel),
+    (SELECT set_config('synchronous_commit', 'off', true)) AS unsynced
 """
+# Columns of a row that hold lists of codes (written as array literals; codes are validated, never quoted).
+CODE_LIST_COLUMNS = (2, 3, 4)
+
+
+def _array_literal(codes) -> str:
+    return "{" + ",".join(codes) + "}"
+
+
+class SearchEventBuffer:
+    """The search events of this process not written yet."""
+
+    def __init__(self):
+        self.rows: list[list] = []
+        self.oldest: float | None = None
+        self.lock = threading.Lock()
+
+    def add(self, row: list) -> None:
+        with self.lock:
+            self.rows.append(row)
+            if self.oldest is None:
+                self.oldest = time.monotonic()
+            due = (
+                len(self.rows) >= search_events_batch()
+                or time.monotonic() - self.oldest >= SEARCH_EVENTS_MAX_WAIT
+            )
+            rows = self._take() if due else []
+        self._write(rows)
+
+    def flush(self) -> None:
+        with self.lock:
+            rows = self._take()
+        self._write(rows)
+
+    def _take(self) -> list[list]:
+        rows, self.rows, self.oldest = self.rows, [], None
+        return rows
+
+    @staticmethod
+    def _write(rows: list[list]) -> None:
+        if rows:
+            columns = [list(column) for column in zip(*rows, strict=True)]
+            for index in CODE_LIST_COLUMNS:
+                columns[index] = [_array_literal(codes) for codes in columns[index]]
+            with connection.cursor() as cursor:
+                cursor.execute(RECORD_SEARCH_EVENTS_SQL, columns)
+
+
+search_events = SearchEventBuffer()
+
+
+@atexit.register
+def _write_pending_search_events():
+    try:
+        search_events.flush()
+    except Exception:  # the process is exiting: the database may be gone, and these are only statistics
+        pass
 
 
 def search_event_record(sender, *, request, params, count: int, **kwargs) -> None:
     """Record a search, anonymised (``SearchEvent``): the first page only, so paging through results is not
-    counted again. Receiver of ``suppliers.hooks.search_completed``; one SQL statement (two for a logged-in
-    user, whose organisation kind is looked up)."""
+    counted again. Receiver of ``suppliers.hooks.search_completed``; the event is written with the next batch
+    (``SearchEventBuffer``). For a logged-in user, one query looks up the organisation kind."""
     if params.page != 1:
         return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            RECORD_SEARCH_EVENT_SQL,
-            [
-                timezone.now().replace(minute=0, second=0, microsecond=0),
-                buyer_organisation_kind(request.user),
-                sorted(params.region),
-                sorted(params.sector),
-                sorted(params.category),
-                bool(params.q.strip()),
-                count,
-                sender,
-            ],
-        )
+    search_events.add(
+        [
+            timezone.now().replace(minute=0, second=0, microsecond=0),
+            buyer_organisation_kind(request.user),
+            sorted(params.region),
+            sorted(params.sector),
+            sorted(params.category),
+            bool(params.q.strip()),
+            count,
+            sender,
+        ]
+    )
 
 
 def search_events_purge(*, now: datetime | None = None) -> int:

@@ -151,3 +151,33 @@ def test_months_are_shifted_to_the_same_day_or_the_last_of_a_shorter_month():
     assert shift_months(datetime(2026, 3, 31, 8, tzinfo=UTC), -1) == datetime(2026, 2, 28, 8, tzinfo=UTC)
     assert shift_months(datetime(2026, 1, 15, tzinfo=UTC), -24) == datetime(2024, 1, 15, tzinfo=UTC)
     assert shift_months(datetime(2025, 12, 31, tzinfo=UTC), 2) == datetime(2026, 2, 28, tzinfo=UTC)
+
+
+def test_search_events_are_written_in_batches(client, catalogue, settings):
+    from insights.services import search_events
+
+    settings.SEARCH_EVENTS_BATCH = 3
+    client.get(reverse("suppliers:search"), {"region": "03"})
+    client.get(reverse("suppliers:search"), {"region": "06"})
+    assert not SearchEvent.objects.exists(), "kept by the process until a batch is full"
+    client.get(reverse("suppliers:search"), {"region": "11"})
+    assert sorted(SearchEvent.objects.values_list("regions", flat=True)) == [["03"], ["06"], ["11"]]
+    client.get(reverse("suppliers:search"), {"region": "01"})
+    search_events.flush()  # as when the process exits
+    assert SearchEvent.objects.count() == 4
+
+
+def test_a_batch_is_written_once_its_oldest_event_has_waited_long_enough(
+    client, catalogue, settings, monkeypatch
+):
+    import time
+
+    from insights import services
+
+    settings.SEARCH_EVENTS_BATCH = 50
+    client.get(reverse("suppliers:search"), {"region": "03"})
+    assert not SearchEvent.objects.exists()
+    later = time.monotonic() + services.SEARCH_EVENTS_MAX_WAIT
+    monkeypatch.setattr(services.time, "monotonic", lambda: later)
+    client.get(reverse("suppliers:search"), {"region": "06"})
+    assert SearchEvent.objects.count() == 2
