@@ -294,7 +294,8 @@ def freshness_report(*, now=None, full: bool = False) -> Report:
 # --- Demand beside supply ---
 
 
-def demand_report(*, months: int, now=None) -> Report:
+def demand_report(*, months: int, now=None, full: str = "") -> Report:
+    """``full``: the table whose every row is built (for its export); the others, only the rows shown."""
     now = now or timezone.now()
     report = Report()
     regions = list(Region.objects.order_by("code"))
@@ -348,9 +349,10 @@ def demand_report(*, months: int, now=None) -> Report:
                 ],
                 header_columns=2,
                 limit=limit,
+                total=len(rows),
             )
         )
-        for cell in rows:
+        for cell in rows if full == name else rows[:limit]:
             table.add(
                 Cell(region_labels[cell.region.code]),
                 Cell(category_name(cell.category)),

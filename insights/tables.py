@@ -75,6 +75,8 @@ class Table:
     note: str = ""
     # Rows shown on screen (the export has them all); None: all.
     limit: int | None = None
+    # How many rows the table has when only the first ones were built (for the screen); None: ``len(rows)``.
+    total: int | None = None
 
     @property
     def visible_rows(self):
@@ -98,7 +100,8 @@ class Table:
 
     @property
     def hidden_count(self) -> int:
-        return 0 if self.limit is None else max(0, len(self.rows) - self.limit)
+        total = len(self.rows) if self.total is None else self.total
+        return 0 if self.limit is None else max(0, total - self.limit)
 
     def add(self, *values):
         self.rows.append([value if isinstance(value, Cell) else Cell(value) for value in values])

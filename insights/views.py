@@ -66,9 +66,9 @@ def _freshness(request, *, full=False, **kwargs):
     return reports.freshness_report(full=full), {}
 
 
-def _demand(request, **kwargs):
+def _demand(request, *, full="", **kwargs):
     form = PeriodForm(request.GET or None, initial={"period": DEFAULT_PERIOD})
-    return reports.demand_report(months=form.months()), {"form": form}
+    return reports.demand_report(months=form.months(), full=full), {"form": form}
 
 
 def _funnel(request, **kwargs):
@@ -130,8 +130,11 @@ def export(request, page, table, **kwargs):
     if page not in PAGES:
         raise Http404
     build, _template, stem = PAGES[page]
+    # Tables shown in part on screen are built whole only for their own export.
     if page == "freshness":
-        kwargs["full"] = table == "sans_reponse"  # every unanswered request only when that table is asked
+        kwargs["full"] = table == "sans_reponse"
+    elif page == "demand":
+        kwargs["full"] = table
     report, _context = build(request, **kwargs)
     if table not in report.tables:
         raise Http404

@@ -212,3 +212,16 @@ def test_the_purge_removes_roll_ups_of_months_older_than_the_retention_and_nothi
     assert set(SearchDemandMonth.objects.values_list("pk", flat=True)) == kept
     assert not SearchEvent.objects.filter(hour__lt=months_ago(24)).exists()
     assert SearchEvent.objects.filter(hour=months_ago(13)).count() == 2
+
+
+def test_the_page_shows_the_first_rows_and_the_export_has_them_all(curator_client, market, monkeypatch):
+    from insights import reports
+
+    monkeypatch.setattr(reports, "DEMAND_ROWS_SHOWN", 2)
+    response = curator_client.get(reverse("insights:demand"))
+    table = response.context["tables"]["demande_offre"]
+    assert len(table.visible_rows) == 2
+    assert table.hidden_count == len(EXPECTED) - 2
+    assert f"2 premières lignes sur {len(EXPECTED)}" in response.content.decode()
+    rows = read_csv(curator_client.get(reverse("insights:export_demand", kwargs={"table": "demande_offre"})))
+    assert len(rows) - 1 == len(EXPECTED)
