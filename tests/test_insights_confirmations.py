@@ -181,3 +181,18 @@ def test_staff_see_the_listings_that_did_not_answer(curator_client, due_listing)
     assert list(ConfirmationRequest.objects.unanswered().values_list("supplier_id", flat=True)) == [
         due_listing.pk
     ]
+
+
+def test_a_request_about_a_listing_no_longer_published_is_not_counted_as_unanswered():
+    from insights.freshness import unanswered_count
+
+    closed = verified(400, name="Fermée")  # created just before the other: its neighbour in the listing index
+    MembershipFactory(supplier=closed)
+    still_open = verified(400, name="Ouverte")
+    MembershipFactory(supplier=still_open)
+    confirmations_ask()
+    closed.suspend(reason="Fermée")
+    assert unanswered_count() == 1
+    assert list(ConfirmationRequest.objects.unanswered().values_list("supplier_id", flat=True)) == [
+        still_open.pk
+    ]

@@ -30,6 +30,8 @@ def listings():
         "fresh": SupplierFactory(last_verified_at=ago(days=10)),
         "five_months": SupplierFactory(last_verified_at=ago(months=5)),
         "seven_months": SupplierFactory(last_verified_at=ago(months=7)),
+        # Just past the 6-month line: in the 6-12 bucket.
+        "six_and_a_half_months": SupplierFactory(last_verified_at=ago(months=6, days=15)),
         "thirteen_months": SupplierFactory(last_verified_at=ago(months=13)),
         "thirty_months": SupplierFactory(last_verified_at=ago(months=30)),
         "never": SupplierFactory(),
@@ -42,9 +44,9 @@ def listings():
 def test_published_listings_are_counted_by_the_age_of_their_last_check(listings):
     listing_confirm(supplier=listings["confirmed"])
     counts = age_counts(now=timezone.now())
-    assert counts["checked"] == {"under_6": 3, "6_12": 1, "12_24": 1, "over_24": 1, "never": 1}
-    assert counts["verified"] == {"under_6": 2, "6_12": 1, "12_24": 1, "over_24": 2, "never": 1}
-    assert counts["confirmed"] == {"under_6": 1, "6_12": 0, "12_24": 0, "over_24": 0, "never": 6}
+    assert counts["checked"] == {"under_6": 3, "6_12": 2, "12_24": 1, "over_24": 1, "never": 1}
+    assert counts["verified"] == {"under_6": 2, "6_12": 2, "12_24": 1, "over_24": 2, "never": 1}
+    assert counts["confirmed"] == {"under_6": 1, "6_12": 0, "12_24": 0, "over_24": 0, "never": 7}
 
 
 def test_the_freshness_page_shows_the_queues_and_their_oldest(curator_client, listings):
@@ -65,7 +67,7 @@ def test_the_freshness_page_shows_the_queues_and_their_oldest(curator_client, li
     assert queue["Modifications de fiches"] == (2, oldest)
     assert queue["Demandes de gestion de fiches"] == (1, timezone.localdate().isoformat())
     ages = {row[0].value: row[1].value for row in response.context["tables"]["anciennete"].rows}
-    assert ages == {"under_6": 2, "6_12": 1, "12_24": 1, "over_24": 2, "never": 1}
+    assert ages == {"under_6": 2, "6_12": 2, "12_24": 1, "over_24": 2, "never": 1}
 
 
 def test_the_admin_home_page_shows_what_waits_for_a_decision(curator_client, listings):
@@ -135,11 +137,12 @@ def test_the_nightly_snapshot_stores_each_cells_counts_once_a_day(listings):
     today = timezone.localdate()
     assert coverage_snapshot_take(today=today) == 17 * 57
     cell = CoverageSnapshot.objects.get(taken_on=today, region_id="01", category_id="entretien.menager")
-    # The 7 published listings of the fixture (all in 01, ménage) and the cooperative.
-    assert (cell.suppliers, cell.cooperatives, cell.non_profits) == (8, 1, 7)
+    # The 8 published listings of the fixture (all in 01, ménage) and the cooperative.
+    assert (cell.suppliers, cell.cooperatives, cell.non_profits) == (9, 1, 8)
     assert (cell.adapted, cell.integration) == (1, 1)
-    # Checked within 12 months: fresh, five months, seven months, the cooperative ("confirmed" is not confirmed here).
-    assert cell.checked_recently == 4
+    # Checked within 12 months: fresh, five, six and a half and seven months, the cooperative ("confirmed" is not
+    # confirmed here).
+    assert cell.checked_recently == 5
     traiteur = CoverageSnapshot.objects.get(
         taken_on=today, region_id="01", category_id="alimentation.traiteur"
     )
@@ -159,7 +162,7 @@ def test_the_nightly_snapshot_stores_each_cells_counts_once_a_day(listings):
         CoverageSnapshot.objects.get(
             taken_on=today, region_id="01", category_id="entretien.menager"
         ).suppliers
-        == 7
+        == 8
     )
 
 
