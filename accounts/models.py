@@ -2,6 +2,10 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# Staff who keep the catalogue and review what enterprises send (the migrations that created the group and its
+# permissions, suppliers/0004 and enterprises/0002, keep the name as written then).
+CURATORS_GROUP = "Curators"
+
 
 class UserManager(BaseUserManager):
     """Users log in with their email address; there is no username."""

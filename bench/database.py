@@ -66,6 +66,8 @@ def use_database(name: str, *, production: bool = True) -> str:
     if production:
         os.environ["DJANGO_DEBUG"] = "0"
         os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
+        # Production settings need the site's public address; the bench sends no email.
+        os.environ.setdefault("SITE_URL", "https://bench.invalid")
     return url
 
 

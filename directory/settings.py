@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -36,7 +37,11 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# The public address every link in the site's own emails starts with (directory/site.py). `make run` sets it to
+# the address it serves; in production it must be set, to an https address.
+SITE_URL = os.environ.get("SITE_URL", "" if not DEBUG else "http://127.0.0.1:8000").rstrip("/")
+if not DEBUG and not SITE_URL.startswith("https://"):
+    raise ImproperlyConfigured("SITE_URL must be set to the site's https:// address when DJANGO_DEBUG=0.")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -62,10 +67,14 @@ INSTALLED_APPS = [
     "enterprises",
     "insights",
     "directory",
+    "privacy",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response (CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # French unless the visitor picked English with the language switch (directory/middleware.py).
@@ -78,6 +87,9 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "axes.middleware.AxesMiddleware",
+    "accounts.ratelimits.ApiRateLimitMiddleware",
+    # In local development (DEBUG) a missing page shows the project's 404, not Django's debug page.
+    "directory.middleware.ProjectNotFoundPageMiddleware",
 ]
 
 ROOT_URLCONF = "directory.urls"
@@ -142,7 +154,8 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Répertoire ÉS] "
+# Emails carry no subject prefix: the sender's name is the site's name in the email's language (directory/site.py).
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
 # Repeated failed log-ins: django-axes locks the account+address pair for an hour after 5 failures.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))
@@ -153,8 +166,45 @@ AXES_USERNAME_FORM_FIELD = "login"
 AXES_USERNAME_CALLABLE = "enterprises.lockout.username_from_credentials"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
-# Failures per account are django-axes' job (it shows the lockout page); allauth keeps its per-address limit only.
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip"}
+
+# --- Shared cache, rate limits, client addresses and where people land (enterprise side; keep together) ---
+# Rate-limit counters (allauth's and the site's own) live in a store every worker process shares: PostgreSQL's
+# cache table by default (created by migrate, accounts/0002), Redis when CACHE_URL=redis://… is set.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+elif CACHE_URL:
+    raise ImproperlyConfigured("CACHE_URL must be a redis:// or rediss:// URL (unset: the database cache).")
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "accounts.cache.DatabaseCache",
+            "LOCATION": "directory_cache",
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
+    }
+# Behind reverse proxies that each append to X-Forwarded-For, the client is the TRUSTED_PROXY_COUNT-th address from
+# the end; with 0 the header is ignored (it could be forged) and REMOTE_ADDR is used. One function serves django-axes,
+# allauth and the site's rate limits.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", 0))
+AXES_CLIENT_IP_CALLABLE = "accounts.client_ip.client_ip"
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+# "amount/period/per": period s, m, h or d; per "user" (the account) or "ip" (the client address), or "key" for
+# allauth (the address typed). Failures per account are django-axes' job (it shows the lockout page).
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "10/m/ip",
+    "signup": "10/h/ip",
+    "reset_password": "10/h/ip,3/h/key",
+}
+RATE_LIMITS = {
+    "invitation": "10/h/user,20/h/ip",
+    "claim": "5/h/user,10/h/ip",
+    "listing_create": "5/d/user,10/d/ip",
+    "api": os.environ.get("API_RATE_LIMIT", "1200/m/ip"),
+}
+# Confirming the address in the browser that signed up logs the person in; each kind of user then lands in their
+# own space (accounts/spaces.py).
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 
 # --- Email: console locally, SMTP when EMAIL_HOST is set. ---
 if os.environ.get("EMAIL_HOST"):
@@ -166,9 +216,8 @@ if os.environ.get("EMAIL_HOST"):
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 else:
     EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-DEFAULT_FROM_EMAIL = os.environ.get(
-    "DEFAULT_FROM_EMAIL", "Répertoire de l'économie sociale <no-reply@localhost>"
-)
+# The sender's address; the name shown beside it is the site's name in the email's language (directory/site.py).
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "no-reply@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Staff addresses told when something awaits review; defaults to the Curators group's members.
 REVIEW_NOTIFICATION_EMAILS = env_list("REVIEW_NOTIFICATION_EMAILS")
@@ -180,7 +229,11 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 # The language chosen with the switch is remembered for a year (the cookie is named in the privacy policy).
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 LANGUAGE_COOKIE_SAMESITE = "Lax"
-# Contacts published on the privacy policy (Loi 25) and the accessibility statement; set them in production.
+LANGUAGE_COOKIE_SECURE = not DEBUG
+# Contacts published on the privacy policy (Loi 25) and the accessibility statement; `check --deploy` refuses
+# the local placeholders (directory/checks.py).
+PRIVACY_OFFICER_NAME = os.environ.get("PRIVACY_OFFICER_NAME", "")
+PRIVACY_OFFICER_TITLE = os.environ.get("PRIVACY_OFFICER_TITLE", "")
 PRIVACY_OFFICER_EMAIL = os.environ.get("PRIVACY_OFFICER_EMAIL", "confidentialite@localhost")
 ACCESSIBILITY_CONTACT_EMAIL = os.environ.get("ACCESSIBILITY_CONTACT_EMAIL", "accessibilite@localhost")
 USE_I18N = True
@@ -190,7 +243,8 @@ USE_TZ = True
 # --- Static and media files ---
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where `collectstatic` writes the hashed files and their manifest, which production needs at start (wsgi.py).
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 STORAGES = {
@@ -202,12 +256,33 @@ STORAGES = {
     },
 }
 
-# --- Security in production ---
+# --- Security in production (README, "Production") ---
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # Set by the environment so that a first deployment can try HTTPS before browsers are told to insist on it.
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 0))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# Pages load scripts, styles, images and fonts from the site only: no inline code, no third party.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Django's own technical 404 page in development, instead of the project's (directory/middleware.py).
+DEBUG_TECHNICAL_404 = env_bool("DJANGO_DEBUG_TECHNICAL_404", False)
 
 WHITENOISE_USE_FINDERS = DEBUG
 

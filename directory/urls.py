@@ -7,11 +7,13 @@ from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("favicon.ico", views.favicon),
     path("i18n/", include("django.conf.urls.i18n")),
     path("confidentialite/", views.privacy, name="privacy"),
     path("accessibilite/", views.accessibility, name="accessibility"),
     path("admin/", admin.site.urls),
     path("comptes/", include("allauth.urls")),
+    path("compte/", include("privacy.urls")),
     path("entreprises/", include("enterprises.urls")),
     path("", include("insights.urls")),
     path("", include("suppliers.urls")),

@@ -1,5 +1,6 @@
 from django.conf import settings
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 
 from suppliers.search import catalogue_counts, load_reference
 
@@ -19,10 +20,23 @@ def home(request):
 
 
 def privacy(request):
-    """Privacy policy (Loi 25): what is collected, why, for how long, and whom to ask."""
-    return render(
-        request, "directory/privacy.html", {"privacy_officer_email": settings.PRIVACY_OFFICER_EMAIL}
-    )
+    """Privacy policy (Loi 25): who is in charge, what is kept, why, for how long and who sees it.
+
+    The keeping periods come from privacy/retention.py, which the periodic purges enforce.
+    """
+    from privacy import retention
+
+    context = {
+        "privacy_officer_name": settings.PRIVACY_OFFICER_NAME,
+        "privacy_officer_title": settings.PRIVACY_OFFICER_TITLE,
+        "privacy_officer_email": settings.PRIVACY_OFFICER_EMAIL,
+        "login_records_days": retention.LOGIN_RECORDS.days,
+        "expired_invitations_days": retention.EXPIRED_INVITATIONS.days,
+        "refused_claim_messages_days": retention.REFUSED_CLAIM_MESSAGES.days,
+        "task_jobs_hours": settings.TASK_JOBS_RETENTION_HOURS,
+        "search_events_months": retention.SEARCH_EVENTS_MONTHS,
+    }
+    return render(request, "directory/privacy.html", context)
 
 
 def accessibility(request):
@@ -30,3 +44,8 @@ def accessibility(request):
     return render(
         request, "directory/accessibility.html", {"accessibility_email": settings.ACCESSIBILITY_CONTACT_EMAIL}
     )
+
+
+def favicon(request):
+    """Browsers and feed readers ask for /favicon.ico whatever the pages link to."""
+    return redirect(static("favicon.ico"), permanent=True)

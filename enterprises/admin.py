@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from suppliers.models import Accreditation
+from suppliers.models import Accreditation, Supplier
 
 from . import services
 from .forms import ClaimDecisionForm, RevisionDecisionForm
@@ -83,8 +83,7 @@ class ReviewAdmin(admin.ModelAdmin):
                 try:
                     self.decide(request, obj, decision, form)
                 except ValidationError as error:
-                    for message in error.messages:
-                        form.add_error(None, message)
+                    form.add_error(None, error if hasattr(error, "error_dict") else error.messages)
                 else:
                     return HttpResponseRedirect(
                         reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
@@ -128,10 +127,11 @@ class RevisionAdmin(ReviewAdmin):
         return {"initial": {"verified_accreditations": obj.supplier.accreditations}}
 
     def get_review_context(self, request, obj):
-        rows = services.revision_comparison(revision=obj)
+        rows = services.review_rows(obj)
         return {
             "rows": rows,
             "changed_count": sum(row["changed"] for row in rows),
+            "conflict_count": sum(row["conflict"] for row in rows),
             "claimed_accreditations": [
                 Accreditation(code).label for code in obj.data.get("claimed_accreditations", [])
             ],
@@ -157,16 +157,19 @@ class RevisionAdmin(ReviewAdmin):
 class ClaimRequestAdmin(ReviewAdmin):
     review_template = "admin/enterprises/claimrequest/review.html"
     decision_form_class = ClaimDecisionForm
-    list_display = ["supplier", "user", "status", "created_at", "decided_by", "decided_at"]
+    list_display = ["neq", "supplier", "user", "status", "created_at", "decided_by", "decided_at"]
     list_select_related = ["supplier", "user", "decided_by"]
-    search_fields = ["supplier__name", "supplier__neq", "user__email"]
+    search_fields = ["neq", "supplier__name", "user__email"]
     ordering = ["created_at"]
 
     def get_review_context(self, request, obj):
+        # Staff see everything about the NEQ, archived or unpublished listing included.
+        listing = obj.supplier or Supplier.objects.filter(neq=obj.neq).first()
         return {
-            "members": Membership.objects.filter(supplier=obj.supplier).select_related("user"),
+            "listing": listing,
+            "members": Membership.objects.filter(supplier=listing).select_related("user") if listing else [],
             "email_verified": services.email_is_verified(obj.user),
-            "other_claims": ClaimRequest.objects.filter(supplier=obj.supplier)
+            "other_claims": ClaimRequest.objects.filter(neq=obj.neq)
             .exclude(pk=obj.pk)
             .select_related("user"),
         }
@@ -174,7 +177,12 @@ class ClaimRequestAdmin(ReviewAdmin):
     def decide(self, request, obj, decision, form):
         reason = form.cleaned_data["reason"].strip()
         if decision == "approve":
-            services.claim_approve(claim=obj, by=request.user, reason=reason)
+            services.claim_approve(
+                claim=obj,
+                by=request.user,
+                reason=reason,
+                remove_other_members=form.cleaned_data["remove_other_members"],
+            )
             messages.success(request, gettext("Demande approuvée : la personne peut gérer la fiche."))
         else:
             services.claim_refuse(claim=obj, by=request.user, reason=reason)

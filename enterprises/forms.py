@@ -1,11 +1,28 @@
+import secrets
+
 from django import forms
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from suppliers.models import Accreditation, Category, OfferingKind, Region, Sector, Supplier
+from suppliers.logos import LOGO_MAX_SIDE, clean_logo
+from suppliers.models import (
+    MAX_OFFERINGS,
+    Accreditation,
+    Category,
+    OfferingKind,
+    Region,
+    Sector,
+    Supplier,
+    validate_service_area,
+)
 from suppliers.validators import normalize_neq, normalize_postal_code, validate_neq
 
-from .logos import LOGO_MAX_SIDE, logo_to_png
+from .listing_data import SCALAR_FIELDS
+from .models import NEQ_UNAVAILABLE, MembershipRole
+
+# A logo chosen in a form sent back with errors waits this long for the corrected form.
+KEPT_LOGO_SECONDS = 3600
 
 
 class ListingForm(forms.ModelForm):
@@ -28,27 +45,14 @@ class ListingForm(forms.ModelForm):
         required=False,
         widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
     )
+    # A logo kept from a previous submit of this form (see keep_logo).
+    logo_kept = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    # What the person saw when the form opened (enterprises.listing_data.edit_token), to detect a change since.
+    version = forms.CharField(required=False, max_length=500_000, widget=forms.HiddenInput)
 
     class Meta:
         model = Supplier
-        fields = [
-            "name",
-            "neq",
-            "legal_form",
-            "coop_type",
-            "description_fr",
-            "description_en",
-            "website",
-            "email",
-            "phone",
-            "address",
-            "city",
-            "postal_code",
-            "head_office_region",
-            "serves_all_quebec",
-            "regions_served",
-            "employees_band",
-        ]
+        fields = [*SCALAR_FIELDS, "head_office_region", "regions_served"]
         widgets = {
             "legal_form": forms.RadioSelect,
             "regions_served": forms.CheckboxSelectMultiple,
@@ -64,14 +68,20 @@ class ListingForm(forms.ModelForm):
             "regions_served": _("Cochez les régions où vous livrez ou offrez vos services."),
         }
 
-    def __init__(self, *args, neq_editable=True, **kwargs):
+    def __init__(self, *args, neq_editable=True, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.existing_supplier = None
+        self.user = user
+        self.kept_logo = None
+        self.neq_unavailable = None
         self.fields["neq"].disabled = not neq_editable
         self.fields["head_office_region"].empty_label = _("Choisissez une région")
         self.fields["coop_type"].choices = [
             ("", _("Sans objet (OBNL)")),
             *self.fields["coop_type"].choices[1:],
+        ]
+        self.fields["employees_band"].choices = [
+            ("", _("Non précisé")),
+            *self.fields["employees_band"].choices[1:],
         ]
         self.fields["legal_form"].choices = [c for c in self.fields["legal_form"].choices if c[0]]
         self.fields["regions_served"].queryset = Region.objects.order_by("code")
@@ -83,37 +93,51 @@ class ListingForm(forms.ModelForm):
     def clean_neq(self):
         neq = normalize_neq(self.cleaned_data["neq"])
         validate_neq(neq)
-        existing = Supplier.objects.filter(neq=neq).exclude(pk=self.instance.pk).first()
-        if existing is not None:
-            self.existing_supplier = existing
-            raise ValidationError(
-                _(
-                    "Une fiche existe déjà pour le NEQ %(neq)s : vous pouvez demander à la gérer "
-                    "plutôt que d'en créer une autre."
-                ),
-                code="neq_listed",
-                params={"neq": neq},
-            )
+        if Supplier.objects.filter(neq=neq).exclude(pk=self.instance.pk).exists():
+            # Say that the NEQ cannot be used, not what holds it: the claim page is the way to it.
+            self.neq_unavailable = neq
+            raise ValidationError(NEQ_UNAVAILABLE, code="neq_unavailable")
         return neq
 
     def clean_postal_code(self):
         return normalize_postal_code(self.cleaned_data["postal_code"])
 
+    def _kept_logo_key(self, token):
+        return f"kept-logo:{getattr(self.user, 'pk', '')}:{token}"
+
     def clean_logo(self):
         uploaded = self.cleaned_data.get("logo")
-        if not uploaded:
-            return None
-        return logo_to_png(uploaded)
+        if uploaded:
+            return clean_logo(uploaded)
+        token = self.data.get(self.add_prefix("logo_kept"), "")
+        self.kept_logo = cache.get(self._kept_logo_key(token)) if token else None
+        return self.kept_logo
+
+    def keep_logo(self):
+        """The form goes back to the person: keep the logo they chose (browsers empty file fields) for the next
+        submit, which then needs no new file."""
+        logo = getattr(self, "cleaned_data", {}).get("logo")
+        if logo is None:
+            return
+        token = secrets.token_urlsafe(24)
+        cache.set(self._kept_logo_key(token), logo, KEPT_LOGO_SECONDS)
+        self.data = self.data.copy()
+        self.data[self.add_prefix("logo_kept")] = token
+        self.kept_logo = logo
+
+    def set_version(self, token):
+        self.data = self.data.copy()
+        self.data[self.add_prefix("version")] = token
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("serves_all_quebec"):
             cleaned["regions_served"] = Region.objects.none()
-        elif "regions_served" in cleaned and not cleaned["regions_served"]:
-            self.add_error(
-                "regions_served",
-                _("Cochez au moins une région desservie, ou indiquez que vous desservez tout le Québec."),
-            )
+        elif "regions_served" in cleaned:
+            try:
+                validate_service_area(serves_all_quebec=False, regions=cleaned["regions_served"])
+            except ValidationError as error:
+                self.add_error("regions_served", error)
         return cleaned
 
     def _get_validation_exclusions(self):
@@ -162,8 +186,17 @@ class BaseOfferingFormSet(forms.BaseFormSet):
             raise ValidationError(self.error_messages["too_few_forms"], code="too_few_forms")
 
 
+# One offering to fill at least, one blank row to add another; a posted count beyond MAX_OFFERINGS is refused with
+# a form error, never built (Django would otherwise build up to 1,000 forms more than max_num).
 OfferingFormSet = forms.formset_factory(
-    OfferingForm, formset=BaseOfferingFormSet, extra=2, can_delete=True, max_num=50, validate_max=True
+    OfferingForm,
+    formset=BaseOfferingFormSet,
+    extra=1,
+    min_num=1,
+    can_delete=True,
+    max_num=MAX_OFFERINGS,
+    absolute_max=MAX_OFFERINGS,
+    validate_max=True,
 )
 OFFERINGS_PREFIX = "offres"
 
@@ -217,19 +250,11 @@ class InvitationForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    """Staff's decision on a request: a reason is required to refuse, and is sent to whoever asked."""
-
-    refusal_reason_required = _("Indiquez le motif du refus : il sera transmis à l'entreprise.")
+    """Staff's decision on a request; refusing needs a reason (the model checks it: ``DecisionMixin.decide``)."""
 
     def __init__(self, *args, decision=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.decision = decision
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.decision == "refuse" and not cleaned.get("reason", "").strip():
-            self.add_error("reason", self.refusal_reason_required)
-        return cleaned
 
 
 class RevisionDecisionForm(DecisionForm):
@@ -244,15 +269,23 @@ class RevisionDecisionForm(DecisionForm):
     reason = forms.CharField(
         label=_("Motif (obligatoire pour refuser ; transmis à l'entreprise)"),
         required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
 class ClaimDecisionForm(DecisionForm):
-    refusal_reason_required = _("Indiquez le motif du refus : il sera transmis au demandeur.")
-
     reason = forms.CharField(
         label=_("Motif (obligatoire pour refuser ; transmis au demandeur)"),
         required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    remove_other_members = forms.BooleanField(
+        label=_("NEQ accaparé : retirer l'accès des membres actuels et confier la fiche au demandeur"),
+        required=False,
+    )
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(choices=MembershipRole.choices)

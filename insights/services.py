@@ -8,7 +8,7 @@ import time
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import send_mass_mail
 from django.db import connection, transaction
 from django.db.models import DateTimeField, Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -17,7 +17,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from buyers.models import Buyer
+from directory.site import absolute_url, sender
 from enterprises.models import Membership
+from privacy import retention
 from suppliers.models import Category, Region, Supplier
 
 from .models import (
@@ -29,8 +31,9 @@ from .models import (
     SearchEvent,
 )
 
-# How long search events are kept (then purged by insights.tasks.purge_search_events).
-SEARCH_EVENTS_RETENTION_MONTHS = 24
+# How long search events are kept (then purged by insights.tasks.purge_search_events): privacy/retention.py, which
+# the privacy policy shows.
+SEARCH_EVENTS_RETENTION_MONTHS = retention.SEARCH_EVENTS_MONTHS
 # A listing is asked to confirm once its last check (staff verification or confirmation) is this old…
 CONFIRMATION_PERIOD_MONTHS = 12
 # …and reminded this many days after the first email if nobody answered.
@@ -209,10 +212,6 @@ def coverage_snapshot_take(*, today: date | None = None) -> int:
 # --- The yearly confirmation of listings ---
 
 
-def _absolute(url: str) -> str:
-    return settings.SITE_URL.rstrip("/") + url
-
-
 def _send(template: str, *, to: list[str], context: dict) -> None:
     if not to:
         return
@@ -221,8 +220,10 @@ def _send(template: str, *, to: list[str], context: dict) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         subject = render_to_string(f"insights/email/{template}_subject.txt", context)
         body = render_to_string(f"insights/email/{template}_message.txt", context)
-    subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
-    send_mail(subject, body, None, sorted(set(to)))
+        from_email = sender()
+    subject = " ".join(subject.split())
+    # One message per person: co-members do not see each other's addresses.
+    send_mass_mail([(subject, body, from_email, [address]) for address in sorted(set(to))])
 
 
 def active_member_emails(supplier_id: int) -> list[str]:
@@ -250,9 +251,9 @@ def _confirmation_email_context(request: ConfirmationRequest, supplier: Supplier
     return {
         "supplier": supplier,
         "last_check": last_check,
-        "confirm_url": _absolute(reverse("insights:confirm", kwargs={"token": request.token})),
-        "edit_url": _absolute(reverse("enterprises:dashboard")),
-        "public_url": _absolute(supplier.get_absolute_url()),
+        "confirm_url": absolute_url(reverse("insights:confirm", kwargs={"token": request.token})),
+        "edit_url": absolute_url(reverse("enterprises:dashboard")),
+        "public_url": absolute_url(supplier.get_absolute_url()),
     }
 
 

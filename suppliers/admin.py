@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ORDER_VAR, SEARCH_VAR
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.db import connection
 from django.template.response import TemplateResponse
@@ -14,7 +15,18 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Accreditation, Category, Offering, Region, Sector, Status, Supplier
+from .logos import clean_logo, delete_logo_file_on_commit
+from .models import (
+    MAX_OFFERINGS,
+    Accreditation,
+    Category,
+    Offering,
+    Region,
+    Sector,
+    Status,
+    Supplier,
+    validate_service_area,
+)
 from .resources import SupplierResource
 
 
@@ -69,6 +81,12 @@ class AccreditationFilter(admin.SimpleListFilter):
 class OfferingInline(admin.StackedInline):
     model = Offering
     extra = 0
+    max_num = MAX_OFFERINGS
+
+    def get_formset(self, request, obj=None, **kwargs):
+        # A posted form count beyond the maximum is refused, not built (Django would build up to 1,000 more).
+        return super().get_formset(request, obj, absolute_max=MAX_OFFERINGS, **kwargs)
+
     fields = [("title", "kind", "category"), "description", "position"]
     autocomplete_fields = ["category"]
 
@@ -90,12 +108,21 @@ class SupplierAdminForm(forms.ModelForm):
             "head_office_region", "serves_all_quebec", "regions_served", "categories",
         ]  # fmt: skip
 
+    def clean_logo(self):
+        # The same checks and re-encoding as the enterprise form: one stored file, in a sensible format and size.
+        uploaded = self.cleaned_data.get("logo")
+        if isinstance(uploaded, UploadedFile):
+            return clean_logo(uploaded).as_file()
+        return uploaded
+
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("serves_all_quebec") and not cleaned.get("regions_served"):
-            self.add_error(
-                "regions_served", _("Choisissez au moins une région desservie, ou cochez « tout le Québec ».")
+        try:
+            validate_service_area(
+                serves_all_quebec=cleaned.get("serves_all_quebec"), regions=cleaned.get("regions_served")
             )
+        except ValidationError as error:
+            self.add_error("regions_served", error)
         return cleaned
 
 
@@ -202,6 +229,13 @@ class SupplierAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
         if digits.isdigit():
             return queryset.filter(neq__startswith=digits), False
         return queryset.filter(name__icontains=term), False
+
+    def save_model(self, request, obj, form, change):
+        replaced = form.initial.get("logo")
+        super().save_model(request, obj, form, change)
+        # One file per listing: a replaced or cleared logo is deleted once the change is saved.
+        if "logo" in form.changed_data and replaced and str(replaced) != (obj.logo.name or ""):
+            delete_logo_file_on_commit(str(replaced))
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -304,7 +304,21 @@ def filter_masks_sql(region_codes: str, category_codes: str) -> dict[str, str]:
 
 
 def logo_upload_to(instance, filename):
-    return f"logos/{instance.neq}.png"
+    """logos/<NEQ>-<name>, where suppliers.logos names the file from its content and format."""
+    return f"logos/{instance.neq}-{filename}"
+
+
+# "At least one region served, or all of Québec": the one wording every form shows.
+SERVICE_AREA_REQUIRED = _(
+    "Indiquez au moins une région desservie, ou que l'entreprise dessert tout le Québec."
+)
+
+
+def validate_service_area(*, serves_all_quebec: bool, regions) -> None:
+    """A supplier serves all of Québec or at least one region; the forms and ``Supplier.set_regions_served`` check
+    it here. (A constraint cannot see the many-to-many rows.)"""
+    if not serves_all_quebec and not regions:
+        raise ValidationError(SERVICE_AREA_REQUIRED, code="service_area_required")
 
 
 class Supplier(models.Model):
@@ -523,6 +537,13 @@ class Supplier(models.Model):
         self._change_reason = str(_("Vérification"))
         self.save(update_fields=["last_verified_at", "last_verified_by", "updated_at"])
 
+    def set_regions_served(self, regions) -> None:
+        """Write the regions served once the row, with its ``serves_all_quebec`` flag, is saved: none are listed
+        for all of Québec; otherwise at least one is required."""
+        regions = [] if self.serves_all_quebec else list(regions)
+        validate_service_area(serves_all_quebec=self.serves_all_quebec, regions=regions)
+        self.regions_served.set(regions)
+
     def served_region_codes(self, all_codes=None):
         """Codes of the regions served; every region when the supplier serves all of Québec."""
         if self.serves_all_quebec:
@@ -532,6 +553,10 @@ class Supplier(models.Model):
                 else list(Region.objects.values_list("code", flat=True))
             )
         return sorted(region.code for region in self.regions_served.all())
+
+
+# What one listing describes at most: forms refuse more, whatever count they are sent.
+MAX_OFFERINGS = 30
 
 
 class OfferingKind(models.TextChoices):

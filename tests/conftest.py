@@ -2,13 +2,14 @@ import pytest
 from django.contrib.auth.models import Group
 from django.utils import translation
 
+from accounts.models import CURATORS_GROUP
 from tests.factories import UserFactory
 
 
 @pytest.fixture
 def curator(db):
     user = UserFactory(is_staff=True, email="curatrice@mtess.gouv.qc.ca")
-    user.groups.add(Group.objects.get(name="Curators"))
+    user.groups.add(Group.objects.get(name=CURATORS_GROUP))
     return user
 
 

@@ -6,7 +6,6 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core import mail
-from django.core.cache import cache
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertTemplateUsed
 
@@ -14,14 +13,6 @@ from tests.factories import UserFactory, VerifiedUserFactory
 
 PASSWORD = "motdepasse-solide-2026"
 LOGIN = reverse("account_login")
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    """allauth counts attempts per address in the cache, which outlives each test's database."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def link_in(message):

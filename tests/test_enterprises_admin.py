@@ -29,7 +29,9 @@ def revision(db):
     member = MembershipFactory(supplier=supplier).user
     data = services.listing_snapshot(supplier)
     data.update(name="Buanderie Solidaire du Fjord", claimed_accreditations=["adapted"])
-    return services.revision_submit(supplier=supplier, user=member, data=data)
+    return services.revision_submit(
+        supplier=supplier, user=member, data=data, token=services.listing_edit_start(supplier)[1]
+    )
 
 
 def review_url(obj):
@@ -143,12 +145,13 @@ def test_non_staff_member_is_sent_to_the_admin_login(client, revision):
 @pytest.fixture
 def claim(db):
     supplier = SupplierFactory(name="Atelier Côte-Nord")
-    return services.claim_request(user=VerifiedUserFactory(), supplier=supplier, message="Coordonnatrice.")
+    return services.claim_request(user=VerifiedUserFactory(), neq=supplier.neq, message="Coordonnatrice.")
 
 
 def test_claim_queue_and_approval(curator_client, claim, assert_snapshot_queries):
+    refused = SupplierFactory()
     ClaimRequest.objects.create(
-        user=UserFactory(), supplier=SupplierFactory(), status=DecisionStatus.REFUSED, reason="Non."
+        user=UserFactory(), neq=refused.neq, supplier=refused, status=DecisionStatus.REFUSED, reason="Non."
     )
     with assert_snapshot_queries():
         response = curator_client.get(CLAIMS)

@@ -59,9 +59,14 @@ def listing_post(**overrides):
     return data
 
 
+def token_for(supplier):
+    """The version token an edit form of the listing carries when it opens now."""
+    return services.listing_edit_start(supplier)[1]
+
+
 def edit_post(supplier, **overrides):
-    """POST data for the edit form reproducing the listing's current offerings, with overrides."""
-    data = listing_post(**{"neq": supplier.neq, **overrides})
+    """POST data for the edit form, opened now, reproducing the listing's current offerings, with overrides."""
+    data = listing_post(**{"neq": supplier.neq, "version": token_for(supplier), **overrides})
     offerings = list(supplier.offerings.order_by("position", "id"))
     data.update({"offres-TOTAL_FORMS": str(len(offerings) + 1), "offres-INITIAL_FORMS": str(len(offerings))})
     for key in [k for k in data if k.startswith(("offres-0-", "offres-1-"))]:
@@ -234,13 +239,18 @@ def test_refusal_needs_a_reason(member, curator):
 
 def test_pending_listing_cannot_be_edited(member_client, member):
     supplier = services.listing_create(user=member, data=_data())
+    data = edit_post(supplier, name="Autre nom")
     services.listing_submit(supplier=supplier, user=member)
     url = reverse("enterprises:listing_edit", args=[supplier.pk])
     response = member_client.get(url)
-    assertContains(response, "en cours de vérification")
-    member_client.post(url, edit_post(supplier, name="Autre nom"))
+    assertContains(response, "le personnel du ministère la vérifie")
+    member_client.post(url, data)
     supplier.refresh_from_db()
     assert supplier.name != "Autre nom"
+    with pytest.raises(services.ListingNotEditable):
+        services.listing_update_draft(
+            supplier=supplier, user=member, data=_data(name="Autre nom"), token=data["version"]
+        )
 
 
 # --- Changing a published listing ---
@@ -388,12 +398,16 @@ def test_invalid_neq_gives_a_clear_message_and_keeps_the_input(member_client):
     assert not Supplier.objects.exists()
 
 
-def test_already_listed_neq_offers_to_claim_the_listing(member_client):
-    existing = SupplierFactory(neq="1170000001")
+def test_an_neq_in_use_says_only_that_it_cannot_be_used_and_offers_a_claim(member_client):
+    existing = SupplierFactory(neq="1170000001", name="Brouillon d'un autre", status=Status.ARCHIVED)
     response = member_client.post(CREATE, listing_post())
     assert response.status_code == 200
-    assertContains(response, "Une fiche existe déjà pour le NEQ 1170000001")
+    assertContains(response, "Ce NEQ ne peut pas servir à créer une fiche")
     assertContains(response, reverse("enterprises:claim", args=[existing.neq]))
+    # Nothing about what holds the NEQ: no name, no status.
+    assertNotContains(response, "Brouillon d&#x27;un autre")
+    assertNotContains(response, "existe déjà")
+    assertNotContains(response, "archivée")
     assert Supplier.objects.count() == 1
 
 
@@ -405,7 +419,9 @@ def test_missing_required_fields_are_reported_and_other_values_kept(member_clien
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert {"description_fr", "head_office_region", "regions_served"} <= set(errors)
-    assertContains(response, "Cochez au moins une région desservie")
+    assertContains(
+        response, "Indiquez au moins une région desservie, ou que l&#x27;entreprise dessert tout le Québec."
+    )
     assertContains(response, 'value="info@coop-nettoyage.example"')
     assert not Supplier.objects.exists()
 
@@ -435,12 +451,12 @@ def test_serving_all_quebec_needs_no_region(member_client):
 # --- Logo ---
 
 
-def test_logo_is_reencoded_as_png_without_metadata(member_client, media_root):
+def test_logo_keeps_its_format_without_metadata(member_client, media_root):
     member_client.post(CREATE, listing_post(logo=image_upload(exif=True)))
     supplier = Supplier.objects.get()
-    assert supplier.logo.name.endswith(".png")
+    assert supplier.logo.name.startswith(f"logos/{supplier.neq}-") and supplier.logo.name.endswith(".jpg")
     with Image.open(supplier.logo.path) as stored:
-        assert stored.format == "PNG"
+        assert stored.format == "JPEG"
         assert stored.size == (120, 80)
         assert not stored.getexif()
         assert "exif" not in stored.info
@@ -483,9 +499,9 @@ def test_logo_change_on_a_published_listing_waits_for_approval(member_client, pu
     assert revision.data["logo"].startswith("logos/revisions/")
     services.revision_approve(revision=revision, by=curator, verified_accreditations=[])
     published.refresh_from_db()
-    assert published.logo.name.startswith(f"logos/{published.neq}")
+    assert published.logo.name.startswith(f"logos/{published.neq}-")
     with Image.open(published.logo.path) as stored:
-        assert stored.format == "PNG"
+        assert stored.format == "WEBP"
 
 
 def test_refusing_a_change_deletes_its_pending_logo(
@@ -530,7 +546,12 @@ def test_dashboard_lists_own_listings_with_status_members_and_last_verification(
     MembershipFactory(user=colleague, supplier=published, role="editor")
     for _ in range(3):
         MembershipFactory(user=member)
-    services.revision_submit(supplier=published, user=member, data=_data(neq=published.neq, name="Changé"))
+    services.revision_submit(
+        supplier=published,
+        user=member,
+        data=_data(neq=published.neq, name="Changé"),
+        token=token_for(published),
+    )
     with assert_snapshot_queries():
         response = member_client.get(reverse("enterprises:dashboard"))
     assertContains(response, "Récupération Solidaire")
@@ -588,7 +609,9 @@ def test_public_page_and_api_show_only_verified_accreditations_and_the_approved_
     AccreditationClaim.objects.create(supplier=published, accreditations=["integration"])
     data = services.listing_snapshot(published)
     data.update(name="Nom proposé", claimed_accreditations=["adapted", "integration"])
-    revision = services.revision_submit(supplier=published, user=member, data=data)
+    revision = services.revision_submit(
+        supplier=published, user=member, data=data, token=token_for(published)
+    )
 
     page = member_client.get(published.get_absolute_url())
     assertNotContains(page, "Nom proposé")

@@ -1,6 +1,5 @@
 """French first, English complete: the language switch, the default language and the translation catalogue."""
 
-import ast
 import gettext
 import re
 from pathlib import Path
@@ -12,6 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
+from directory.catalogues import read_po
 from suppliers.validators import validate_neq
 from tests.factories import SupplierFactory
 
@@ -137,38 +137,6 @@ def test_privacy_policy_gives_the_privacy_officer_contact(client, db, settings):
 
 
 # --- The catalogue in the repository: complete, and compiled (``make run`` needs no gettext tools). ---
-
-
-def read_po(path: Path) -> list[dict]:
-    """Entries of a .po file written by makemessages (entries separated by blank lines).
-
-    Each entry is a dict with msgid, optional msgctxt and msgid_plural, msgstr (index → text) and flags.
-    """
-    entries = []
-    for block in re.split(r"\n\s*\n", path.read_text(encoding="utf-8")):
-        entry, key = {"flags": set(), "msgstr": {}}, None
-        for line in block.splitlines():
-            line = line.strip()
-            if line.startswith("#,"):
-                entry["flags"].update(flag.strip() for flag in line[2:].split(","))
-            elif not line or line.startswith("#"):
-                continue
-            elif line.startswith('"'):
-                if isinstance(key, int):
-                    entry["msgstr"][key] += ast.literal_eval(line)
-                else:
-                    entry[key] += ast.literal_eval(line)
-            else:
-                word, _, rest = line.partition(" ")
-                if word.startswith("msgstr"):
-                    key = 0 if word == "msgstr" else int(word[len("msgstr[") : -1])
-                    entry["msgstr"][key] = ast.literal_eval(rest)
-                else:
-                    key = word
-                    entry[word] = ast.literal_eval(rest)
-        if "msgid" in entry:
-            entries.append(entry)
-    return entries
 
 
 def test_english_catalogue_is_complete():

@@ -196,3 +196,18 @@ def test_a_request_about_a_listing_no_longer_published_is_not_counted_as_unanswe
     assert list(ConfirmationRequest.objects.unanswered().values_list("supplier_id", flat=True)) == [
         still_open.pk
     ]
+
+
+def test_a_persons_confirmations_are_in_their_data_export_and_stay_without_them_when_they_leave(due_listing):
+    from privacy import services as privacy
+
+    member = due_listing.memberships.get(user__is_active=True).user
+    confirmation = listing_confirm(supplier=due_listing, by=member)
+    data = privacy.personal_data_export(user=member)
+    assert data["sections"]["listing_confirmations"]["records"] == [
+        {"listing": due_listing.name, "neq": due_listing.neq, "confirmed_at": confirmation.confirmed_at}
+    ]
+    member.delete()
+    confirmation.refresh_from_db()
+    assert confirmation.confirmed_by is None
+    assert ListingFacts.objects.get(supplier=due_listing).confirmed_at == confirmation.confirmed_at

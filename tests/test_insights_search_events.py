@@ -181,3 +181,12 @@ def test_a_batch_is_written_once_its_oldest_event_has_waited_long_enough(
     monkeypatch.setattr(services.time, "monotonic", lambda: later)
     client.get(reverse("suppliers:search"), {"region": "06"})
     assert SearchEvent.objects.count() == 2
+
+
+def test_the_privacy_policy_says_how_long_searches_are_kept(client, monkeypatch):
+    from privacy import retention
+
+    monkeypatch.setattr(retention, "SEARCH_EVENTS_MONTHS", 18)
+    content = client.get(reverse("privacy")).content.decode()
+    assert "jamais le texte" in content
+    assert "18 mois, puis effacées automatiquement" in content

@@ -84,6 +84,15 @@ def _initial_data_restored(_serialized_database):
         connection.creation.deserialize_db_from_string(_serialized_database)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(transactional_db, _initial_data_restored):
+    """Rate-limit counters live in the cache table, which the flush between transactional tests leaves alone:
+    every browser test signs up and logs in from the same address with counters at zero."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
@@ -102,12 +111,34 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "en-CA", "viewport": {"width": 1280, "height": 900}}
 
 
+# Every page runs under the site's Content-Security-Policy: the browser reports each resource, inline script or
+# inline style it refuses both as a `securitypolicyviolation` event and as a console error. In tests, give
+# page.wait_for_function a function ("() => …"): Playwright runs a bare expression through eval, which the policy
+# refuses.
+CSP_LISTENER = """document.addEventListener("securitypolicyviolation", (event) => console.error(
+    `CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || "inline code"} on ${location.href}`
+    + (event.sourceFile ? ` (from ${event.sourceFile}:${event.lineNumber})` : "")));"""
+
+
+def is_csp_report(text: str) -> bool:
+    return "CSP violation" in text or "Content Security Policy" in text
+
+
 @pytest.fixture
-def page(page):
+def csp_violations():
+    """What the browser refused under the Content-Security-Policy during the test (the page fixture fills it)."""
+    return []
+
+
+@pytest.fixture
+def page(page, csp_violations):
     # Fail fast rather than wait 30 s on a selector that will never appear.
     page.set_default_timeout(10_000)
     page.set_default_navigation_timeout(20_000)
-    return page
+    page.add_init_script(CSP_LISTENER)
+    page.on("console", lambda message: is_csp_report(message.text) and csp_violations.append(message.text))
+    yield page
+    assert not csp_violations, "The Content-Security-Policy blocked:\n" + "\n".join(csp_violations)
 
 
 @pytest.fixture
@@ -160,9 +191,14 @@ def assert_accessible(axe):
     """Run axe-core on the page as it is now and fail with a readable list of every violation."""
 
     def check(page):
-        results = axe.run(
-            page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
-        )
+        # No "preload": axe would copy some style sheets into inline <style> elements, which the site's
+        # Content-Security-Policy rightly refuses (and the CSP check would then blame the page).
+        options = {
+            "runOnly": {"type": "tag", "values": WCAG_TAGS},
+            "resultTypes": ["violations"],
+            "preload": False,
+        }
+        results = axe.run(page, options=options)
         violations = results.response["violations"]
         assert not violations, format_violations(page.url, violations)
 

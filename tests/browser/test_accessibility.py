@@ -123,7 +123,7 @@ def test_listing_form_with_errors(page, use_language, log_in, assert_accessible,
     log_in(enterprise_user)
     open_page(page, reverse("enterprises:listing_create"))
     check_page_structure(page, language)
-    page.locator("main form button[type=submit]").first.click()
+    page.locator("main form .form-actions button[type=submit]").first.click()
     page.wait_for_load_state()
     check_page_structure(page, language)
     invalid = page.locator("[aria-invalid=true]")
@@ -184,12 +184,15 @@ def listings_in_every_state(enterprise_user, curator):
         reason="Affirmations non vérifiables.",
     )
     data = {**services.listing_snapshot(published), "description_fr": "Nouvelle description."}
-    services.revision_submit(supplier=published, user=enterprise_user, data=data)
+    services.revision_submit(
+        supplier=published, user=enterprise_user, data=data, token=services.listing_edit_start(published)[1]
+    )
     listing("Coop suspendue", Status.SUSPENDED, reason="Plainte reçue.")
     listing("Coop archivée", Status.ARCHIVED, reason="Entreprise dissoute.")
     for decision, reason in [(DecisionStatus.PENDING, ""), (DecisionStatus.REFUSED, "Aucune preuve.")]:
+        claimed = SupplierFactory()
         ClaimRequest.objects.create(
-            user=enterprise_user, supplier=SupplierFactory(), status=decision, reason=reason
+            user=enterprise_user, neq=claimed.neq, supplier=claimed, status=decision, reason=reason
         )
     Invitation.objects.create(supplier=SupplierFactory(name="Coop qui invite"), email=enterprise_user.email)
 
@@ -205,7 +208,7 @@ def test_enterprise_dashboard_with_listings(
     assert page.locator("article.listing-card").count() == 5
     for status in ["draft", "pending", "published", "suspended", "archived"]:
         assert page.locator(f".listing-card .status--{status}").count() == 1, status
-    assert page.locator("table.claims tbody tr").count() == 2
+    assert page.locator("ul.claims li.claim").count() == 2
     assert page.locator("#invitations-title").count() == 1
     assert_accessible(page)
 

@@ -27,7 +27,7 @@ def choose_language(page, language):
         return
     before = page.url
     page.get_by_role("button", name=LANGUAGE_BUTTON[language]).click()
-    page.wait_for_function(f"document.documentElement.lang === '{language}'")
+    page.wait_for_function(f"() => document.documentElement.lang === '{language}'")
     assert page.url == before, "the language switch keeps the user on the same page"
 
 
@@ -95,18 +95,12 @@ def test_enterprise_signs_up_creates_a_listing_and_submits_it(page, assert_acces
     assert link, message.body
     page.goto(link.group(1))
     assert_accessible(page)  # the confirmation page
-    # Today confirming the address does not log in: it leads to the log-in page. Issue 14 (item 7) changes this
-    # to logging the person in on confirmation; that change replaces these lines.
-    submit(page, page.locator("main form button[type=submit]"))
-    assert page.url.endswith(reverse("account_login"))
-    assert page.locator(".site-nav form[action*='logout'] button").count() == 0
-    page.locator("input[name=login]").fill(email)
-    page.locator("input[name=password]").fill(password)
+    # Confirming logs the person in and takes them to their enterprise space: no second log-in.
     submit(page, page.locator("main form button[type=submit]"))
     assert page.locator(".site-nav form[action*='logout'] button").count() == 1
+    assert page.url.endswith(reverse("enterprises:dashboard"))
 
     # Create the listing from the enterprise dashboard.
-    page.goto(reverse("enterprises:dashboard"))
     assert page.locator("html").get_attribute("lang") == language
     submit(page, page.locator(f"main a[href='{reverse('enterprises:listing_create')}']").first)
     page.locator("input[name=name]").fill("Coop de neige du Témiscouata")
@@ -119,7 +113,7 @@ def test_enterprise_signs_up_creates_a_listing_and_submits_it(page, assert_acces
     page.locator("input[name=regions_served][value='01']").check()
     page.locator("select[name='offres-0-category']").select_option("entretien.deneigement")
     page.locator("input[name='offres-0-title']").fill("Déneigement de stationnements")
-    submit(page, page.locator("main form button[type=submit]").first)
+    submit(page, page.locator("main form .form-actions button[type=submit]").first)
     assert page.locator(".errorlist").count() == 0, page.locator("main").inner_text()
     supplier = Supplier.objects.get(neq="1100009999")
     assert supplier.status == Status.DRAFT
@@ -169,13 +163,6 @@ def test_staff_reviews_a_submitted_listing_and_publishes_it(page, log_in, curato
     assert page.locator("h1").inner_text() == "Recyclage solidaire de l'Estrie"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="The Django admin pages fail axe-core (issue 14, item 12: link-in-text-block in the breadcrumbs, "
-    "target-size of the filter links, aria-prohibited-attr on the change form). The platform helper owns admin "
-    "accessibility; when every page passes, this test passes and the mark must go.",
-)
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_staff_journey_pages_are_accessible(
     page, log_in, assert_accessible, curator, enterprise_user, language
@@ -191,7 +178,7 @@ def test_staff_journey_pages_are_accessible(
     Membership.objects.create(user=enterprise_user, supplier=supplier)
     revision = services.listing_submit(supplier=supplier, user=enterprise_user)
     claim = services.claim_request(
-        user=VerifiedUserFactory(), supplier=SupplierFactory(name="Atelier Côte-Nord"), message="Directrice."
+        user=VerifiedUserFactory(), neq=SupplierFactory(name="Atelier Côte-Nord").neq, message="Directrice."
     )
     violations = []
 

@@ -100,12 +100,12 @@ def test_language_switch_with_the_keyboard(page, catalogue):
     switch = tab_to(page, lambda e: e["tag"] == "button" and e["text"] == "English", "the language switch")
     assert switch["value"] == "en"
     page.keyboard.press("Enter")
-    page.wait_for_function("document.documentElement.lang === 'en'")
+    page.wait_for_function("() => document.documentElement.lang === 'en'")
     assert page.url.endswith(supplier_page), "the language switch keeps the user on the same page"
     assert "Snow removal for the parking lots" in page.locator("main").inner_text()
     tab_to(
         page, lambda e: e["tag"] == "button" and e["text"] == "Français", "the language switch back to French"
     )
     page.keyboard.press("Space")
-    page.wait_for_function("document.documentElement.lang === 'fr'")
+    page.wait_for_function("() => document.documentElement.lang === 'fr'")
     assert page.url.endswith(supplier_page)

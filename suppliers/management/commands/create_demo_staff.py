@@ -3,6 +3,10 @@ import os
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
+from django.urls import reverse
+
+from accounts.models import CURATORS_GROUP
+from directory.site import absolute_url
 
 DEMO_EMAIL = "curatrice@demo.quebec"
 
@@ -21,14 +25,14 @@ class Command(BaseCommand):
         user.is_superuser = False
         user.set_password(password)
         user.save()
-        user.groups.add(Group.objects.get(name="Curators"))
+        user.groups.add(Group.objects.get(name=CURATORS_GROUP))
         EmailAddress.objects.update_or_create(
             user=user, email=DEMO_EMAIL, defaults={"verified": True, "primary": True}
         )
         line = "=" * 64
         self.stdout.write(
-            f"\n{line}\n Compte de démonstration (groupe Curators)\n"
-            f"   Administration : http://127.0.0.1:8000/admin/\n"
+            f"\n{line}\n Compte de démonstration (groupe {CURATORS_GROUP})\n"
+            f"   Administration : {absolute_url(reverse('admin:index'))}\n"
             f"   Courriel       : {DEMO_EMAIL}\n"
             f"   Mot de passe   : {password}\n{line}\n"
         )
