@@ -31,6 +31,7 @@ demo: db
 	$(PY) manage.py load_reference_data
 	$(PY) manage.py load_demo_catalogue
 	SITE_URL=$(SITE_URL) $(PY) manage.py create_demo_staff
+	$(PY) manage.py load_demo_buyers
 
 # The site and, beside it, the task worker (emails, digests, reminders, purges); Ctrl-C stops both.
 run: demo

@@ -15,7 +15,15 @@ from urllib.parse import urlencode
 # Kinds that render a search page: the targets "p95 ≤ 50 ms at 100,000", "≤ 200 ms at 1,000,000" and
 # "≤ 10 queries" apply to them; FILTER_KINDS are also held to "≤ 100 ms at 1,000,000".
 FILTER_KINDS = ["filters_region", "filters_region_sector", "filters_legal_accreditation", "deep_page"]
-SEARCH_KINDS = [*FILTER_KINDS, "deep_page_text", "text", "text_typo", "text_region_sector"]
+SEARCH_KINDS = [
+    *FILTER_KINDS,
+    "deep_page_text",
+    "text",
+    "text_typo",
+    "text_region_sector",
+    "phrase",
+    "area_category",
+]
 KINDS = [*SEARCH_KINDS, "detail", "api", "admin_list", "admin_search"]
 
 REGIONS = [
@@ -64,6 +72,20 @@ TEXT_QUERIES = [
     "couture",
 ]
 TYPO_QUERIES = ["recyclge", "deneigment", "traiteru", "imprimrie", "demenagment"]
+# Quoted phrases: « entretien ménager » is a category name, so it is in a large part of the catalogue.
+PHRASE_QUERIES = [
+    '"entretien ménager"',
+    '"service de traiteur"',
+    '"boîtes à lunch"',
+    '"collecte de matériel"',
+]
+# The wide taxonomy of bench/taxonomy.py: a service area (an MRC, a municipality) and a finer category.
+AREA_CATEGORIES = [
+    {"area": "mrc-06-00", "category": "entretien.menager.03"},
+    {"area": "mun-03-01-04", "sector": "alimentation"},
+    {"area": "mrc-16-02", "q": "recyclage"},
+    {"category": ["alimentation.traiteur.05", "alimentation.traiteur.11"], "region": "03"},
+]
 TEXT_REGION_SECTORS = [
     ("entretien ménager", "06", "entretien"),
     ("traiteur", "03", "alimentation"),
@@ -87,7 +109,7 @@ DETAIL_SAMPLE = 200
 
 
 def _url(path: str, params: dict) -> str:
-    return f"{path}?{urlencode(params)}" if params else path
+    return f"{path}?{urlencode(params, doseq=True)}" if params else path
 
 
 def build_mix(*, sample_neqs: list[str]) -> dict[str, list[str]]:
@@ -107,6 +129,8 @@ def build_mix(*, sample_neqs: list[str]) -> dict[str, list[str]]:
         "deep_page_text": [_url(search, {**params, "page": DEEP_PAGE_NUMBER}) for params in DEEP_TEXT_PAGES],
         "text": [_url(search, {"q": q}) for q in TEXT_QUERIES],
         "text_typo": [_url(search, {"q": q}) for q in TYPO_QUERIES],
+        "phrase": [_url(search, {"q": q}) for q in PHRASE_QUERIES],
+        "area_category": [_url(search, params) for params in AREA_CATEGORIES],
         "text_region_sector": [
             _url(search, {"q": q, "region": r, "sector": s}) for q, r, s in TEXT_REGION_SECTORS
         ],
@@ -221,14 +245,18 @@ def measure(
     return results
 
 
-def explain(sql: str) -> str:
-    """EXPLAIN (ANALYZE, BUFFERS) of a captured query, in a rolled-back transaction (it runs the query)."""
+def explain(sql: str, *, settings=()) -> str:
+    """EXPLAIN (ANALYZE, BUFFERS) of a captured query, in a rolled-back transaction (it runs the query), after the
+    statements that set planner settings before it in the same request (``settings``), as the application ran
+    it."""
     from django.db import connection, transaction
 
     if not sql.lstrip().upper().startswith(("SELECT", "WITH")):
         return ""
     try:
         with transaction.atomic(), connection.cursor() as cursor:
+            for statement in settings:
+                cursor.execute(statement)
             cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
             plan = "\n".join(row[0] for row in cursor.fetchall())
             transaction.set_rollback(True)

@@ -112,30 +112,66 @@ def run_mix(
     slowest = {kind: result.slowest for kind, result in results.items()}
     if do_explain:
         for request in slowest.values():
-            queries = sorted(request.get("queries", []), key=lambda query: query["ms"], reverse=True)
+            captured = request.get("queries", [])
+            queries = sorted(captured, key=lambda query: query["ms"], reverse=True)
             for query in queries[:2]:
-                query["explain"] = explain(query["sql"])
+                # With the planner settings the application had in force for it (search.planner_settings).
+                before = captured[: captured.index(query)]
+                query["explain"] = explain(
+                    query["sql"], settings=[q["sql"] for q in before if _sets(q["sql"])]
+                )
     return {"summaries": summaries, "slowest": slowest, "mix": mix}
 
 
+def _sets(sql: str) -> bool:
+    """A statement that changes a planner setting for the rest of the transaction."""
+    return sql.lstrip().upper().startswith("SET ") or "set_config(" in sql
+
+
 def measure_index_load() -> dict:
-    """Time ``CatalogueIndex.load()`` (what the first search after a catalogue change pays) and its size."""
+    """Time a whole load of the search index (what a process pays at start, or after being idle past the change
+    log's retention), the check before each search when nothing changed, and the index's size."""
     import statistics
 
-    from suppliers.catalogue import CatalogueIndex
+    from suppliers import catalogue
+    from suppliers.catalogue import freshness
 
     times, index = [], None
     for _ in range(INDEX_LOADS):
         started = time.perf_counter()
-        index = CatalogueIndex.load()
+        index = freshness._full_load().index
         times.append((time.perf_counter() - started) * 1000)
-    size = index.ids.nbytes + index.positions.nbytes + index.everyone.nbytes
-    size += sum(stack.nbytes for stack in index.stacks.values())
+    checks = []
+    for _ in range(50):
+        started = time.perf_counter()
+        catalogue.current_catalogue()
+        checks.append((time.perf_counter() - started) * 1000)
     return {
         "median_ms": round(statistics.median(times), 1),
         "times_ms": [round(value, 1) for value in times],
+        "check_median_ms": round(statistics.median(checks), 2),
         "suppliers": index.size,
-        "megabytes": round(size / 2**20, 1),
+        "megabytes": round(index.nbytes / 2**20, 1),
+    }
+
+
+def run_workspace(args, measured: dict, progress) -> dict:
+    """The buyers' workspace kinds (bench/workspace.py), unless ``--kinds`` leaves them out; merged into the
+    summaries."""
+    from bench import workspace
+
+    if args.kinds and not set(args.kinds.split(",")) & set(workspace.KINDS):
+        return {"targets_missed": [], "details": None, "lines": []}
+    result = workspace.measure_workspace(
+        requests=args.requests, warmup=args.warmup, budget=args.budget, progress=progress
+    )
+    measured["summaries"].update(result["summaries"])
+    measured["slowest"].update(result["slowest"])
+    details = {"setup": result["setup"], "export_memory": result["export_memory"]}
+    return {
+        "targets_missed": workspace.check_targets(result["summaries"]),
+        "details": details,
+        "lines": workspace.memory_lines(result["export_memory"]),
     }
 
 
@@ -190,8 +226,8 @@ def main(argv=None) -> int:
     started = time.perf_counter()
     index_load = measure_index_load()
     print(
-        f"  search index load (after a catalogue change): median {index_load['median_ms']} ms, "
-        f"{index_load['megabytes']} MB",
+        f"  search index: whole load median {index_load['median_ms']} ms, check before a search "
+        f"{index_load['check_median_ms']} ms, {index_load['megabytes']} MB",
         file=sys.stderr,
     )
     measured = run_mix(
@@ -202,6 +238,7 @@ def main(argv=None) -> int:
         do_explain=args.explain,
         progress=progress,
     )
+    workspace = run_workspace(args, measured, progress)
     machine = machine_info(connection)
     report = {
         "size": args.size,
@@ -213,7 +250,8 @@ def main(argv=None) -> int:
         "machine": machine,
         "database": info,
         "summaries": measured["summaries"],
-        "targets_missed": check_targets(args.size, measured["summaries"]),
+        "targets_missed": check_targets(args.size, measured["summaries"]) + workspace["targets_missed"],
+        "workspace": workspace["details"],
         "mix": measured["mix"],
         "slowest": measured["slowest"],
     }
@@ -232,9 +270,12 @@ def main(argv=None) -> int:
     if args.dashboard:
         print("\n" + format_report(report["dashboard"]))
     print(
-        f"\nSearch index load, paid once per process after each catalogue change: median "
-        f"{index_load['median_ms']} ms over {INDEX_LOADS} loads; {index_load['megabytes']} MB per process."
+        f"\nSearch index: a whole load (at a process's start) median {index_load['median_ms']} ms over "
+        f"{INDEX_LOADS} loads; the check before each search {index_load['check_median_ms']} ms; "
+        f"{index_load['megabytes']} MB per process."
     )
+    for line in workspace["lines"]:
+        print(line)
     if args.explain:
         for kind, request in measured["slowest"].items():
             for query in request.get("queries", []):

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django_filters",
     "import_export",
     "simple_history",
+    "pgtrigger",
     "allauth",
     "allauth.account",
     "axes",

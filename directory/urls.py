@@ -16,6 +16,7 @@ urlpatterns = [
     path("compte/", include("privacy.urls")),
     path("entreprises/", include("enterprises.urls")),
     path("", include("insights.urls")),
+    path("", include("buyers.urls")),
     path("", include("suppliers.urls")),
     path("api/", include("suppliers.api_urls")),
 ]

@@ -2,13 +2,14 @@ from django.conf import settings
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 
-from suppliers.search import catalogue_counts, load_reference
+from suppliers.search import catalogue_counts, current_catalogue
 
 
 def home(request):
     """Search box, and browsing by region served and by sector with published-supplier counts (3 queries)."""
-    reference = load_reference()
-    counts = catalogue_counts(reference)
+    catalogue = current_catalogue()
+    reference = catalogue.reference
+    counts = catalogue_counts(catalogue)
     return render(
         request,
         "home.html",

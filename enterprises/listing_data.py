@@ -116,7 +116,6 @@ def apply_listing_data(supplier: Supplier, data: dict, *, logo=None) -> None:
     AccreditationClaim.objects.update_or_create(
         supplier=supplier, defaults={"accreditations": sorted(data["claimed_accreditations"])}
     )
-    Supplier.objects.filter(pk=supplier.pk).refresh_search_text()
 
 
 # --- What changed ---

@@ -1,9 +1,11 @@
 """Coverage counts for the dashboard: *coverage(r, c)* for every region and category (or sector) at once.
 
 The definitions live in ``SupplierQuerySet`` (``serves``, ``covering``, ``coverage``) and ``CoverageLevel``; they
-read the supplier rows and their many-to-many tables, one cell at a time. Here the same counts come from the
-per-process index of the listing facts (``insights.listing_index``, kept from ``ListingFacts``). The tests check
-that both give the same numbers.
+read the supplier rows and their many-to-many tables, one cell at a time. Here the same counts come from the search
+index of the published catalogue (``suppliers.catalogue``, kept by the search's triggers): a region's bitmap (its
+regions served as a whole, all of Québec, or a service area in it, as ``SupplierQuerySet.serving`` says) and the
+toggles' bitmaps, then one population count per category. "Checked in the last 12 months" comes from the listings'
+dates (``insights.listing_index``). The tests check that both give the same numbers.
 """
 
 from dataclasses import dataclass
@@ -11,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.utils import timezone
 
+from suppliers.catalogue import current_catalogue, unpack
 from suppliers.models import Accreditation, Category, CoverageLevel, LegalForm, Region, Sector
 
 from .listing_index import current_index
@@ -18,10 +21,6 @@ from .services import shift_months
 
 # "Verified in the last 12 months": checked (staff verification or the enterprise's confirmation) this recently.
 CHECKED_RECENTLY_MONTHS = 12
-
-
-def region_bit(code: str) -> int:
-    return int(code) - 1
 
 
 @dataclass(frozen=True)
@@ -35,13 +34,21 @@ class CoverageFilters:
     def checked_since(self, now):
         return shift_months(now, -CHECKED_RECENTLY_MONTHS)
 
-    def select(self, index, *, now=None):
-        """The listings of ``index`` these toggles keep (a boolean array, or None for all)."""
-        return index.select(
-            accreditations=self.accreditations,
-            legal_form=self.legal_form,
-            checked_since=self.checked_since(now or timezone.now()) if self.checked_recently else None,
-        )
+    def select(self, catalogue, *, now=None):
+        """The bitmap of the published listings (slots of ``catalogue``'s index) these toggles keep."""
+        index, options = catalogue.index, catalogue.reference.options
+        selected = index.live
+        if self.accreditations:
+            numbers = [options["accreditation"][value] for value in self.accreditations]
+            selected = selected & index.any_of("accreditation", numbers, catalogue.reference)
+        if self.legal_form:
+            selected = selected & index.any_of(
+                "legal_form", [options["legal_form"][self.legal_form]], catalogue.reference
+            )
+        if self.checked_recently:
+            since = self.checked_since(now or timezone.now())
+            selected = selected & index.of_ids(current_index().checked_since(since))
+        return selected
 
     @property
     def active(self) -> bool:
@@ -74,28 +81,54 @@ class CoverageMatrix:
         }
 
 
+def _region_bitmap(catalogue, region_code: str) -> np.ndarray:
+    return catalogue.index.any_of("region", [int(region_code)], catalogue.reference)
+
+
+def _column_counts(catalogue, column: str, within: np.ndarray, codes) -> list[int]:
+    counts = catalogue.index.facets[column].counts(within)
+    numbers = catalogue.reference.options[column]
+    return [
+        int(counts[numbers[code]]) if code in numbers and numbers[code] < len(counts) else 0 for code in codes
+    ]
+
+
+# The matrices computed from one version of the search index (a page, its exports and the next visit ask the same
+# until the catalogue or, for "checked recently", the listings' dates change); a new index starts afresh.
+MEMO_SIZE = 256
+_memo = {"index": None, "results": {}}
+
+
 def _matrix(filters, *, column, columns, regions, now) -> CoverageMatrix:
     regions = regions if regions is not None else list(Region.objects.order_by("code"))
-    index = current_index()
+    catalogue = current_catalogue()
     now = now or timezone.now()
-    region_bits = tuple(region_bit(region.code) for region in regions)
-    column_bits = tuple(item.bit for item in columns)
-    # The same counts for the same toggles until the facts change (a page, its exports, the next visit); "checked
-    # in the last 12 months" moves with the day.
+    codes = tuple(item.code for item in columns)
     key = (
-        "coverage",
+        current_index().key if filters.checked_recently else None,
         filters,
         timezone.localdate(now) if filters.checked_recently else None,
         column,
-        region_bits,
-        column_bits,
+        tuple(region.code for region in regions),
+        codes,
     )
-    counts = index.memoised(
-        key,
-        lambda: index.coverage(
-            filters.select(index, now=now), region_bits=region_bits, column=column, column_bits=column_bits
-        ),
-    )
+    memo = _memo
+    if memo["index"] is not catalogue.index:
+        memo = {"index": catalogue.index, "results": {}}
+        _memo.update(memo)
+    counts = memo["results"].get(key)
+    if counts is None:
+        selected = filters.select(catalogue, now=now)
+        counts = np.array(
+            [
+                _column_counts(catalogue, column, selected & _region_bitmap(catalogue, region.code), codes)
+                for region in regions
+            ],
+            dtype=np.int64,
+        ).reshape(len(regions), len(codes))
+        if len(memo["results"]) >= MEMO_SIZE:
+            memo["results"].clear()
+        memo["results"][key] = counts
     return CoverageMatrix(regions=regions, columns=list(columns), counts=counts)
 
 
@@ -137,8 +170,13 @@ def snapshot_counts(*, now) -> dict[str, dict[str, dict[str, int]]]:
 
 def cell_supplier_ids(filters: CoverageFilters, *, region_code: str, sector=None, category=None, now=None):
     """Ids of the suppliers behind a cell (a region and a sector or category), in id order."""
-    index = current_index()
+    catalogue = current_catalogue()
+    index, reference = catalogue.index, catalogue.reference
     column, item = ("category", category) if category is not None else ("sector", sector)
-    return index.in_cell(
-        filters.select(index, now=now), region_bit=region_bit(region_code), column=column, column_bit=item.bit
-    )
+    number = reference.options[column].get(item.code)
+    if number is None:
+        return np.zeros(0, np.int64)
+    inside = filters.select(catalogue, now=now) & _region_bitmap(catalogue, region_code)
+    inside = inside & index.any_of(column, [number], reference)
+    slots = np.flatnonzero(unpack(inside, index.capacity))
+    return np.sort(index.ids[slots].astype(np.int64))

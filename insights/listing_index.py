@@ -1,13 +1,12 @@
-"""The dashboard's per-process index of published listings: their facts as arrays, kept in each process.
+"""The dashboard's per-process index of published listings' dates: when each was last verified or confirmed.
 
-PostgreSQL keeps the facts (``insights_listingfacts``, one narrow row per published listing, trigger-kept), but
+PostgreSQL keeps the dates (``insights_listingfacts``, one narrow row per published listing, trigger-kept), but
 counting them for a page would read every row for each page and each toggle (bench/README.md has the figures). So
-each process keeps the facts as arrays, in supplier-id order, loaded in one statement that also reads the facts'
-version (``insights_facts_change``, kept by the same triggers): the data and its version always belong together.
-Each page reads the version (one small query) and reloads when it changed, as the search index does
-(``suppliers.catalogue``). Coverage by region and sector (or category) is then a weighted count of the distinct
-(regions served, sectors) combinations of the selected listings, spread over their bits with one matrix product;
-results are memoised with the index, which a change of the facts replaces.
+each process keeps them as arrays, in supplier-id order, loaded in one statement that also reads their version
+(``insights_facts_change``, kept by the same triggers): the data and its version always belong together. Each page
+reads the version (one small query) and reloads when it changed, as the search index does (``suppliers.catalogue``,
+which the coverage counts read for what listings serve and offer). Results are memoised with the index, which a
+change of the dates replaces.
 """
 
 import threading
@@ -17,10 +16,7 @@ from datetime import datetime
 import numpy as np
 from django.db import connection
 
-from .models import ACCREDITATION_FLAGS, LEGAL_FORM_FLAGS
-
-REGION_BITS = 17
-# Results memoised per index (coverage matrices for the toggles asked, one entry each).
+# Results memoised per index (one entry per question asked).
 MEMO_SIZE = 256
 # A date never set (never verified, never confirmed), in minutes.
 NEVER = np.iinfo(np.int64).min
@@ -34,11 +30,7 @@ VERSION_SQL = (
 LOAD_SQL = f"SELECT ({VERSION_SQL}), string_agg(packed, '') FROM insights_listingfacts"
 RECORD = np.dtype(
     [
-        ("id", ">i4"),
-        ("region", ">i4"),
-        ("category", ">i8"),
-        ("sector", ">i4"),
-        ("flags", ">i2"),
+        ("id", ">i8"),
         ("checked", ">i8"),
         ("verified", ">i8"),
         ("confirmed", ">i8"),
@@ -68,23 +60,11 @@ def read_version() -> str:
         return cursor.fetchone()[0]
 
 
-def _bits(masks: np.ndarray, bits) -> np.ndarray:
-    """A rows × bits matrix of 0/1: whether each mask has each bit."""
-    return (masks[:, None] >> np.asarray(bits, dtype=np.int64)[None, :]) & 1
-
-
 @dataclass
 class ListingIndex:
     key: tuple
     ids: np.ndarray
-    region: np.ndarray
-    category: np.ndarray
-    sector: np.ndarray
-    flags: np.ndarray
     dates: dict[str, np.ndarray]
-    # Per column facet ("sector", "category"): each listing's (regions, column mask) combination and the
-    # combinations' masks, built on first use.
-    _groups: dict = field(default_factory=dict, repr=False)
     # Results computed from this index (a function of its data and of the arguments), by their arguments.
     _results: dict = field(default_factory=dict, repr=False)
 
@@ -110,58 +90,12 @@ class ListingIndex:
         return cls(
             key=_key(version),
             ids=records["id"].astype(np.int64),
-            region=records["region"].astype(np.int64),
-            category=records["category"].astype(np.int64),
-            sector=records["sector"].astype(np.int64),
-            flags=records["flags"].astype(np.int64),
             dates={column: _minutes(records[column]) for column in DATE_COLUMNS},
         )
 
-    # --- Selections (boolean arrays over the listings; None selects all) ---
-
-    def select(self, *, accreditations=(), legal_form: str = "", checked_since: datetime | None = None):
-        selected = None
-
-        def both(condition):
-            return condition if selected is None else selected & condition
-
-        if accreditations:
-            bits = 0
-            for value in accreditations:
-                bits |= ACCREDITATION_FLAGS[value]
-            selected = both(self.flags & bits != 0)
-        if legal_form:
-            selected = both(self.flags & LEGAL_FORM_FLAGS[legal_form] != 0)
-        if checked_since is not None:
-            selected = both(self.dates["checked"] >= minutes(checked_since))
-        return selected
-
-    def in_cell(self, selected, *, region_bit: int, column: str, column_bit: int) -> np.ndarray:
-        """Supplier ids of the selected listings serving the region with the category (or sector), in id order."""
-        masks = self.category if column == "category" else self.sector
-        inside = ((self.region >> region_bit) & 1 == 1) & ((masks >> column_bit) & 1 == 1)
-        if selected is not None:
-            inside &= selected
-        return self.ids[inside]
-
-    # --- Counts ---
-
-    def _combinations(self, column: str):
-        if column not in self._groups:
-            masks = self.category if column == "category" else self.sector
-            self._groups[column] = _combine(self.region, masks)
-        return self._groups[column]
-
-    def coverage(self, selected, *, region_bits, column: str, column_bits) -> np.ndarray:
-        """regions × columns: the selected listings serving each region with each sector (or category)."""
-        if not self.size:
-            return np.zeros((len(region_bits), len(column_bits)), dtype=np.int64)
-        inverse, regions, masks = self._combinations(column)
-        counts = np.bincount(inverse if selected is None else inverse[selected], minlength=len(regions))
-        used = np.flatnonzero(counts)
-        in_region = _bits(regions[used], region_bits).astype(np.float64)
-        with_column = _bits(masks[used], column_bits) * counts[used, None]
-        return np.rint(in_region.T @ with_column).astype(np.int64)
+    def checked_since(self, moment: datetime) -> np.ndarray:
+        """Ids of the listings verified or confirmed since ``moment``, in id order."""
+        return self.ids[self.dates["checked"] >= minutes(moment)]
 
     def count_between(self, date_column: str, *, after: datetime | None, until: datetime | None) -> int:
         """Listings whose date is after ``after`` (exclusive) and until ``until`` (inclusive); both None: never."""
@@ -174,21 +108,6 @@ class ListingIndex:
         if until is not None:
             condition &= values <= minutes(until)
         return int(np.count_nonzero(condition))
-
-
-def _combine(first: np.ndarray, second: np.ndarray):
-    """Each row's group of equal (first, second) pairs, and each group's pair: (inverse, firsts, seconds)."""
-    if not len(first):
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, empty
-    order = np.lexsort((second, first))
-    first_sorted, second_sorted = first[order], second[order]
-    starts = np.empty(len(first), dtype=bool)
-    starts[0] = True
-    starts[1:] = (first_sorted[1:] != first_sorted[:-1]) | (second_sorted[1:] != second_sorted[:-1])
-    inverse = np.empty(len(first), dtype=np.int64)
-    inverse[order] = np.cumsum(starts) - 1
-    return inverse, first_sorted[starts], second_sorted[starts]
 
 
 def _key(version: str) -> tuple:

@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils.translation import gettext_lazy as _
 
 from buyers.models import OrganisationKind
-from suppliers.models import Accreditation, Category, LegalForm, Region, Supplier
+from suppliers.models import Category, Region, Supplier
 
 
 class SearchChannel(models.TextChoices):
@@ -166,30 +166,22 @@ class ListingFactsQuerySet(models.QuerySet):
         return self.filter(checked_at__gte=moment)
 
 
-# The bits of ListingFacts.flags (migration 0002's triggers write them): the legal form, then the accreditations.
-LEGAL_FORM_FLAGS = {LegalForm.COOPERATIVE: 1 << 0, LegalForm.NON_PROFIT: 1 << 1}
-ACCREDITATION_FLAGS = {Accreditation.ADAPTED: 1 << 8, Accreditation.INTEGRATION: 1 << 9}
-
-
-# A listing's facts in fixed-size binary (big-endian): supplier id (int4), region mask (int4), category mask (int8),
-# sector mask (int4), flags (int2), then its dates of last check, verification and confirmation (PostgreSQL's binary
-# timestamps: int8 microseconds since 2000-01-01 UTC, -infinity when never).
+# A listing's dates in fixed-size binary (big-endian): supplier id (int8), then its dates of last check, verification
+# and confirmation (PostgreSQL's binary timestamps: int8 microseconds since 2000-01-01 UTC, -infinity when never).
 PACKED_SQL = (
-    "int4send(supplier_id::int4) || int4send(region_mask) || int8send(category_mask) || int4send(sector_mask)"
-    " || int2send(flags) || timestamptz_send(coalesce(greatest(verified_at, confirmed_at), '-infinity'))"
+    "int8send(supplier_id::int8)"
+    " || timestamptz_send(coalesce(greatest(verified_at, confirmed_at), '-infinity'))"
     " || timestamptz_send(coalesce(verified_at, '-infinity')) || timestamptz_send(coalesce(confirmed_at, '-infinity'))"
 )
 
 
 class ListingFacts(models.Model):
-    """What the dashboard counts about one *published* listing, in a narrow row (migration 0002's triggers keep it
-    from ``suppliers_supplier`` and ``insights_confirmation``; nothing else writes it).
+    """When one *published* listing was last vouched for, in a narrow row (migration 0002's triggers keep it from
+    ``suppliers_supplier`` and ``insights_confirmation``; nothing else writes it).
 
-    ``region_mask`` holds the regions the listing *serves*: every region when it serves all of Québec
-    (``SupplierQuerySet.serves``), otherwise bit ``int(code) - 1`` per region served; ``category_mask`` and
-    ``sector_mask`` use ``Category.bit`` and ``Sector.bit``; ``flags`` the legal form and the accreditations
-    (``LEGAL_FORM_FLAGS``, ``ACCREDITATION_FLAGS``). The dashboard counts them in each process
-    (``insights.listing_index``).
+    What a listing serves and offers is not copied here: the dashboard counts coverage on the search index
+    (``suppliers.catalogue``), which the search's triggers keep. The dates of the listings are counted in each
+    process (``insights.listing_index``).
     """
 
     supplier = models.OneToOneField(
@@ -200,10 +192,6 @@ class ListingFacts(models.Model):
         related_name="+",
         verbose_name=_("fournisseur"),
     )
-    region_mask = models.IntegerField()
-    category_mask = models.BigIntegerField()
-    sector_mask = models.IntegerField()
-    flags = models.SmallIntegerField()
     verified_at = models.DateTimeField(null=True)
     confirmed_at = models.DateTimeField(null=True)
     # The last time someone vouched for the listing: staff verification or the enterprise's confirmation.

@@ -237,10 +237,6 @@ class SupplierAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
         if "logo" in form.changed_data and replaced and str(replaced) != (obj.logo.name or ""):
             delete_logo_file_on_commit(str(replaced))
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        Supplier.objects.filter(pk=form.instance.pk).refresh_search_text()
-
     def _change_status(self, request, queryset, new_status, *, reason=""):
         changed, refused = 0, []
         for supplier in queryset:

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 from .forms import SupplierSearchForm
 from .hooks import search_completed
 from .models import Supplier
-from .search import load_reference, search_suppliers
+from .search import current_catalogue, search_suppliers
 
 
 def api_response(data, status=200):
@@ -20,14 +20,15 @@ def api_response(data, status=200):
 
 @require_GET
 def supplier_list(request):
-    reference = load_reference()
+    catalogue = current_catalogue()
+    reference = catalogue.reference
     form = SupplierSearchForm(request.GET, reference=reference)
     if not form.is_valid():
         return api_response(
             {"error": _("Paramètres invalides."), "parameters": form.invalid_parameters()}, status=400
         )
     params = form.to_params()
-    results = search_suppliers(params, reference=reference, clamp_page=False)
+    results = search_suppliers(params, catalogue=catalogue, clamp_page=False)
     search_completed.send("api", request=request, params=params, count=results.count)
     suppliers = list(results.page) if results.page is not None else []
     list_url = request.build_absolute_uri(reverse("suppliers_api:list"))

@@ -1,3 +1,4 @@
+import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
@@ -18,15 +19,83 @@ FRENCH_SEARCH_CONFIG = "fr_unaccent"
 ENGLISH_SEARCH_CONFIG = "en_unaccent"
 # IMMUTABLE lower(unaccent(text)) created by migration 0005, so that name order can be indexed.
 NAME_SORT_KEY_FUNCTION = "suppliers_name_sort_key"
-# The supplier columns search filters and counts on (the masks are kept by refresh_search_text()).
-SEARCH_FILTER_COLUMNS = (
-    "serves_all_quebec",
-    "legal_form",
-    "accreditations",
-    "region_mask",
-    "category_mask",
-    "sector_mask",
-)
+# The supplier columns the search index loads in name order (suppliers.catalogue), included in its index.
+SEARCH_INDEX_COLUMNS = ("updated_at", "serves_all_quebec", "legal_form", "accreditations")
+
+# --- Derived search state, kept by the database ---
+# Every table the search reads from has statement triggers, declared in its model's Meta below, that call the SQL
+# functions of migration 0011: ``suppliers_search_text_changed(ids)`` recomputes the search documents of these
+# suppliers (``suppliers_search_document``: text vectors of published suppliers, their typo-correction words);
+# ``suppliers_search_log(ids)`` records that their filter data changed, so that every process applies them to its
+# search index before its next search (``suppliers.catalogue``); ``suppliers_search_reference_changed()`` says the
+# same of regions, service areas, sectors and categories. No other code keeps derived search state.
+AFTER_INSERT_ROWS = {
+    "when": pgtrigger.After,
+    "operation": pgtrigger.Insert,
+    "level": pgtrigger.Statement,
+    "referencing": pgtrigger.Referencing(new="new_rows"),
+}
+AFTER_UPDATE_ROWS = {
+    "when": pgtrigger.After,
+    "operation": pgtrigger.Update,
+    "level": pgtrigger.Statement,
+    "referencing": pgtrigger.Referencing(old="old_rows", new="new_rows"),
+}
+AFTER_DELETE_ROWS = {
+    "when": pgtrigger.After,
+    "operation": pgtrigger.Delete,
+    "level": pgtrigger.Statement,
+    "referencing": pgtrigger.Referencing(old="old_rows"),
+}
+
+
+def reference_trigger(name, operation, *, catalogue=False):
+    """A change to reference data (labels, hierarchy) that each process's search index reloads;
+    ``catalogue``: suppliers changed without their ids being known (TRUNCATE), so the whole index reloads."""
+    return pgtrigger.Trigger(
+        name=name,
+        when=pgtrigger.After,
+        operation=operation,
+        level=pgtrigger.Statement,
+        func=f"PERFORM suppliers_search_reference_changed({str(catalogue).lower()}); RETURN NULL;",
+    )
+
+
+def link_triggers(prefix, *, text: bool):
+    """Triggers of a supplier's many-to-many table: its suppliers' filter data changed, and with ``text`` their
+    search documents too."""
+
+    def body(rows):
+        ids = f"ARRAY(SELECT supplier_id FROM {rows})"
+        text_sql = f"PERFORM suppliers_search_text_changed({ids});" if text else ""
+        return f"PERFORM suppliers_search_log({ids}); {text_sql} RETURN NULL;"
+
+    truncated = "PERFORM suppliers_search_reference_changed(true);"
+    if text:
+        truncated += " PERFORM suppliers_search_text_changed(ARRAY(SELECT id FROM suppliers_supplier));"
+    return [
+        pgtrigger.Trigger(name=f"{prefix}_inserted", **AFTER_INSERT_ROWS, func=body("new_rows")),
+        pgtrigger.Trigger(
+            name=f"{prefix}_updated",
+            **AFTER_UPDATE_ROWS,
+            func=body("(SELECT supplier_id FROM old_rows UNION SELECT supplier_id FROM new_rows) AS changed"),
+        ),
+        pgtrigger.Trigger(name=f"{prefix}_deleted", **AFTER_DELETE_ROWS, func=body("old_rows")),
+        pgtrigger.Trigger(
+            name=f"{prefix}_truncated",
+            when=pgtrigger.After,
+            operation=pgtrigger.Truncate,
+            level=pgtrigger.Statement,
+            func=f"{truncated} RETURN NULL;",
+        ),
+    ]
+
+
+def taxonomy_number(sequence: str):
+    """The database default of an option's number: the next value of ``sequence``, so a number is never given
+    twice, whatever writes the row (admin, ``load_reference_data``, SQL). The search index identifies options
+    by it (``suppliers.catalogue``)."""
+    return models.Func(models.Value(sequence), function="nextval", output_field=models.BigIntegerField())
 
 
 class Region(models.Model):
@@ -42,9 +111,74 @@ class Region(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(code__regex=r"^[0-9]{2}$"), name="region_code_two_digits")
         ]
+        triggers = [
+            reference_trigger(
+                "search_region_changed",
+                pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete | pgtrigger.Truncate,
+            )
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.code})"
+
+
+class ServiceAreaKind(models.TextChoices):
+    MRC = "mrc", _("MRC ou territoire équivalent")
+    MUNICIPALITY = "municipality", _("Municipalité")
+    OTHER = "other", _("Autre territoire")
+
+
+class ServiceArea(models.Model):
+    """A territory finer than an administrative region that a supplier may serve (an MRC, a municipality).
+
+    Areas form a tree under their region (a municipality under its MRC): a supplier serving an area serves every
+    area below it; one serving the whole region (or all of Québec) serves all of them.
+    """
+
+    code = models.CharField(_("code"), max_length=20, primary_key=True)
+    name = models.CharField(_("nom"), max_length=150)
+    kind = models.CharField(_("type"), max_length=20, choices=ServiceAreaKind.choices)
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="service_areas", verbose_name=_("région")
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("territoire englobant"),
+    )
+    number = models.BigIntegerField(
+        _("numéro"),
+        unique=True,
+        editable=False,
+        db_default=taxonomy_number("suppliers_servicearea_number_seq"),
+    )
+
+    class Meta:
+        ordering = ["region", "name", "code"]
+        verbose_name = _("territoire desservi")
+        verbose_name_plural = _("territoires desservis")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=ServiceAreaKind.values), name="service_area_kind_valid"
+            ),
+            models.CheckConstraint(condition=~Q(parent=F("code")), name="service_area_not_its_own_parent"),
+        ]
+        triggers = [
+            reference_trigger(
+                "search_area_changed",
+                pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete | pgtrigger.Truncate,
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.region_id})"
+
+    def clean(self):
+        if self.parent_id and self.parent.region_id != self.region_id:
+            raise ValidationError({"parent": _("Le territoire englobant doit être dans la même région.")})
 
 
 class LocalizedNameMixin:
@@ -53,35 +187,36 @@ class LocalizedNameMixin:
         return self.name_en if get_language() == "en" and self.name_en else self.name_fr
 
 
-def next_sector_bit():
-    """The next unused bit of ``Supplier.sector_mask`` for a new sector (the check constraint caps it)."""
-    if not Sector.objects.exists():
-        return 0
-    return Sector.objects.aggregate(last=models.Max("bit"))["last"] + 1
-
-
-def next_category_bit():
-    """The next unused bit of ``Supplier.category_mask`` for a new category (the check constraint caps it)."""
-    if not Category.objects.exists():
-        return 0
-    return Category.objects.aggregate(last=models.Max("bit"))["last"] + 1
-
-
 class Sector(LocalizedNameMixin, models.Model):
     code = models.SlugField(_("code"), max_length=40, primary_key=True)
     name_fr = models.CharField(_("nom (français)"), max_length=150)
     name_en = models.CharField(_("nom (anglais)"), max_length=150)
     position = models.PositiveSmallIntegerField(_("rang"), default=0)
-    # Stable bit of the sector in Supplier.sector_mask (assigned once, from the fixture order; never reused).
-    bit = models.PositiveSmallIntegerField(
-        _("bit de filtre"), unique=True, editable=False, default=next_sector_bit
+    number = models.BigIntegerField(
+        _("numéro"), unique=True, editable=False, db_default=taxonomy_number("suppliers_sector_number_seq")
     )
 
     class Meta:
         ordering = ["position", "code"]
         verbose_name = _("secteur")
         verbose_name_plural = _("secteurs")
-        constraints = [models.CheckConstraint(condition=Q(bit__lte=30), name="sector_bit_fits_mask")]
+        triggers = [
+            # Names are in the search documents; sectors label the filters of the search index.
+            pgtrigger.Trigger(
+                name="search_sector_updated",
+                **AFTER_UPDATE_ROWS,
+                func="""PERFORM suppliers_search_reference_changed(false);
+                PERFORM suppliers_search_text_changed(ARRAY(
+                    SELECT l.supplier_id FROM new_rows n JOIN old_rows o ON o.code = n.code
+                    JOIN suppliers_category c ON c.sector_id = n.code
+                    JOIN suppliers_supplier_categories l ON l.category_id = c.code
+                    WHERE (n.name_fr, n.name_en) IS DISTINCT FROM (o.name_fr, o.name_en)));
+                RETURN NULL;""",
+            ),
+            reference_trigger(
+                "search_sector_changed", pgtrigger.Insert | pgtrigger.Delete | pgtrigger.Truncate
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -98,17 +233,31 @@ class Category(LocalizedNameMixin, models.Model):
     name_en = models.CharField(_("nom (anglais)"), max_length=150)
     unspsc_segment = models.CharField(_("segment UNSPSC"), max_length=2, blank=True)
     position = models.PositiveSmallIntegerField(_("rang"), default=0)
-    # Stable bit of the category in Supplier.category_mask (assigned once, from the fixture order; never reused).
-    bit = models.PositiveSmallIntegerField(
-        _("bit de filtre"), unique=True, editable=False, default=next_category_bit
+    number = models.BigIntegerField(
+        _("numéro"), unique=True, editable=False, db_default=taxonomy_number("suppliers_category_number_seq")
     )
 
     class Meta:
         ordering = ["position", "code"]
         verbose_name = _("catégorie")
         verbose_name_plural = _("catégories")
+        triggers = [
+            # Names (with their sector's) are in the search documents of the suppliers offering the category.
+            pgtrigger.Trigger(
+                name="search_category_updated",
+                **AFTER_UPDATE_ROWS,
+                func="""PERFORM suppliers_search_reference_changed(false);
+                PERFORM suppliers_search_text_changed(ARRAY(
+                    SELECT l.supplier_id FROM new_rows n JOIN old_rows o ON o.code = n.code
+                    JOIN suppliers_supplier_categories l ON l.category_id = n.code
+                    WHERE (n.name_fr, n.name_en, n.sector_id) IS DISTINCT FROM (o.name_fr, o.name_en, o.sector_id)));
+                RETURN NULL;""",
+            ),
+            reference_trigger(
+                "search_category_changed", pgtrigger.Insert | pgtrigger.Delete | pgtrigger.Truncate
+            ),
+        ]
         constraints = [
-            models.CheckConstraint(condition=Q(bit__lte=62), name="category_bit_fits_mask"),
             models.CheckConstraint(
                 condition=Q(unspsc_segment="") | Q(unspsc_segment__regex=r"^[0-9]{2}$"),
                 name="category_unspsc_two_digits",
@@ -183,16 +332,44 @@ class InvalidStatusChange(ValidationError):
     pass
 
 
+# The one definition of a public listing: shown, searched and counted. SQL code asks the function
+# ``suppliers_is_published(status)`` of migration 0011, which says the same (a test checks it).
+PUBLIC_STATUS = Status.PUBLISHED
+PUBLISHED = Q(status=PUBLIC_STATUS)
+
+
 class SupplierQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(status=Status.PUBLISHED)
+        return self.filter(PUBLISHED)
 
     def serving(self, *region_codes):
-        """Suppliers serving any of the regions; a supplier serving all of Québec serves every region."""
+        """Suppliers serving (at least part of) any of the regions: the whole region, all of Québec, or a
+        service area in it."""
         served = Supplier.regions_served.through.objects.filter(
             supplier_id=OuterRef("pk"), region_id__in=region_codes
         )
-        return self.filter(Q(serves_all_quebec=True) | Exists(served))
+        in_area = Supplier.areas_served.through.objects.filter(
+            supplier_id=OuterRef("pk"), servicearea__region_id__in=region_codes
+        )
+        return self.filter(Q(serves_all_quebec=True) | Exists(served) | Exists(in_area))
+
+    def serving_area(self, *area_codes):
+        """Suppliers serving any of these service areas: the area itself or one containing it, its whole
+        region, or all of Québec."""
+        areas = list(ServiceArea.objects.filter(code__in=area_codes))
+        covering, regions = set(), set()
+        for area in areas:
+            regions.add(area.region_id)
+            while area is not None:
+                covering.add(area.code)
+                area = area.parent
+        served = Supplier.regions_served.through.objects.filter(
+            supplier_id=OuterRef("pk"), region_id__in=regions
+        )
+        in_area = Supplier.areas_served.through.objects.filter(
+            supplier_id=OuterRef("pk"), servicearea_id__in=covering
+        )
+        return self.filter(Q(serves_all_quebec=True) | Exists(served) | Exists(in_area))
 
     def offering(self, *category_codes):
         listed = Supplier.categories.through.objects.filter(
@@ -241,66 +418,6 @@ class SupplierQuerySet(models.QuerySet):
                 ),
             ),
         )
-
-    def refresh_search_text(self):
-        """Recompute the category and offering words folded into each supplier's search vector, and its filter
-        masks (``region_mask``, ``category_mask``, ``sector_mask``).
-
-        One UPDATE for the whole queryset; call it after changing a supplier's regions, categories or offerings.
-        """
-        from django.db import connection
-
-        ids = list(self.values_list("pk", flat=True))
-        if not ids:
-            return 0
-        categories = (
-            "ARRAY(SELECT sc.category_id FROM suppliers_supplier_categories sc WHERE sc.supplier_id = s.id)"
-        )
-        regions = (
-            "ARRAY(SELECT rs.region_id FROM suppliers_supplier_regions_served rs WHERE rs.supplier_id = s.id)"
-        )
-        masks = ", ".join(
-            f"{column} = {sql}" for column, sql in filter_masks_sql(regions, categories).items()
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE suppliers_supplier s SET search_text = {search_text_sql(categories, 's.id')}, {masks} "
-                "WHERE s.id = ANY(%s)",
-                [ids],
-            )
-            return cursor.rowcount
-
-
-def search_text_sql(category_codes: str, supplier_id: str) -> str:
-    """SQL for the words a supplier's search vector takes from its categories and offerings.
-
-    ``category_codes`` is an SQL array of category codes and ``supplier_id`` an SQL expression, so that an import
-    can compute the text while it inserts rows (see ``suppliers.services``).
-    """
-    return f"""(coalesce((
-        SELECT string_agg(c.name_fr || ' ' || c.name_en || ' ' || sec.name_fr || ' ' || sec.name_en, ' ' ORDER BY c.code)
-        FROM suppliers_category c JOIN suppliers_sector sec ON sec.code = c.sector_id
-        WHERE c.code = ANY({category_codes})), '') || ' ' || coalesce((
-        SELECT string_agg(o.title || ' ' || o.description, ' ' ORDER BY o.position, o.id)
-        FROM suppliers_offering o WHERE o.supplier_id = {supplier_id}), ''))"""
-
-
-def filter_masks_sql(region_codes: str, category_codes: str) -> dict[str, str]:
-    """SQL for a supplier's filter masks, by column, from SQL arrays of its region and category codes.
-
-    The masks are a derived read model of ``regions_served`` and ``categories`` (which stay the source of truth)
-    so that search can filter and count facets from the supplier row alone: bit ``int(code) - 1`` per region
-    served (all of Québec is the ``serves_all_quebec`` flag, not bits), ``Category.bit`` and ``Sector.bit``.
-    """
-    return {
-        "region_mask": f"""(SELECT coalesce(bit_or(1 << (r.code::int - 1)), 0)
-            FROM unnest({region_codes}::varchar[]) AS r(code))""",
-        "category_mask": f"""(SELECT coalesce(bit_or(1::bigint << c.bit), 0)
-            FROM suppliers_category c WHERE c.code = ANY({category_codes}))""",
-        "sector_mask": f"""(SELECT coalesce(bit_or(1 << sec.bit), 0)
-            FROM suppliers_category c JOIN suppliers_sector sec ON sec.code = c.sector_id
-            WHERE c.code = ANY({category_codes}))""",
-    }
 
 
 def logo_upload_to(instance, filename):
@@ -366,6 +483,13 @@ class Supplier(models.Model):
     regions_served = models.ManyToManyField(
         Region, related_name="suppliers_serving", blank=True, verbose_name=_("régions desservies")
     )
+    areas_served = models.ManyToManyField(
+        ServiceArea,
+        related_name="suppliers_serving",
+        blank=True,
+        verbose_name=_("territoires desservis"),
+        help_text=_("MRC ou municipalités, quand le fournisseur ne dessert qu'une partie d'une région."),
+    )
     categories = models.ManyToManyField(
         Category, related_name="suppliers", blank=True, verbose_name=_("catégories de biens et services")
     )
@@ -389,18 +513,9 @@ class Supplier(models.Model):
     )
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True, db_index=True)
-    # Words from the supplier's categories and offerings, kept by SupplierQuerySet.refresh_search_text().
-    search_text = models.TextField(editable=False, default="", blank=True)
-    # Bit masks of the regions served, categories and sectors, kept with search_text (see filter_masks_sql()).
-    region_mask = models.IntegerField(editable=False, default=0)
-    category_mask = models.BigIntegerField(editable=False, default=0)
-    sector_mask = models.IntegerField(editable=False, default=0)
 
     objects = SupplierQuerySet.as_manager()
-    history = HistoricalRecords(
-        m2m_fields=[regions_served, categories],
-        excluded_fields=["search_text", "region_mask", "category_mask", "sector_mask"],
-    )
+    history = HistoricalRecords(m2m_fields=[regions_served, categories, areas_served])
 
     class Meta:
         ordering = ["name"]
@@ -444,14 +559,54 @@ class Supplier(models.Model):
             # With the id included, the search index reads the "most recently updated" order from the index alone.
             models.Index(fields=["status", "-updated_at"], include=["id"], name="supplier_status_updated"),
             # Name order of the public search ("École" beside "Ecole", not after "Z"); function from migration 0005.
-            # With the filter columns included, the search index (suppliers.catalogue) is loaded in name order by an
-            # index-only scan.
+            # The search index (suppliers.catalogue) is loaded in name order by an index-only scan of it, and finds
+            # where a changed supplier goes in that order by one probe.
             models.Index(
                 Func(F("name"), function=NAME_SORT_KEY_FUNCTION),
                 F("id"),
-                include=[*SEARCH_FILTER_COLUMNS, "name"],
-                name="supplier_pub_name_filters",
-                condition=Q(status="published"),
+                include=[*SEARCH_INDEX_COLUMNS, "name"],
+                name="supplier_pub_name_index",
+                condition=PUBLISHED,
+            ),
+        ]
+        triggers = [
+            pgtrigger.Trigger(
+                name="search_supplier_inserted",
+                **AFTER_INSERT_ROWS,
+                func="""PERFORM suppliers_search_log(ARRAY(SELECT id FROM new_rows));
+                PERFORM suppliers_search_text_changed(ARRAY(SELECT id FROM new_rows));
+                RETURN NULL;""",
+            ),
+            # Only what the search reads: the filter columns and orders, the words.
+            pgtrigger.Trigger(
+                name="search_supplier_updated",
+                **AFTER_UPDATE_ROWS,
+                func="""PERFORM suppliers_search_log(ARRAY(
+                    SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
+                    WHERE (n.status, n.name, n.updated_at, n.legal_form, n.accreditations, n.serves_all_quebec)
+                        IS DISTINCT FROM (o.status, o.name, o.updated_at, o.legal_form, o.accreditations,
+                                          o.serves_all_quebec)));
+                PERFORM suppliers_search_text_changed(ARRAY(
+                    SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
+                    WHERE (n.status, n.name, n.description_fr, n.description_en)
+                        IS DISTINCT FROM (o.status, o.name, o.description_fr, o.description_en)));
+                RETURN NULL;""",
+            ),
+            pgtrigger.Trigger(
+                name="search_supplier_deleted",
+                **AFTER_DELETE_ROWS,
+                func="""PERFORM suppliers_search_log(ARRAY(SELECT id FROM old_rows));
+                PERFORM suppliers_search_text_changed(ARRAY(SELECT id FROM old_rows));
+                RETURN NULL;""",
+            ),
+            pgtrigger.Trigger(
+                name="search_supplier_truncated",
+                when=pgtrigger.After,
+                operation=pgtrigger.Truncate,
+                level=pgtrigger.Statement,
+                func="""PERFORM suppliers_search_reference_changed(true);
+                DELETE FROM suppliers_search_document;
+                RETURN NULL;""",
             ),
         ]
 
@@ -473,7 +628,8 @@ class Supplier(models.Model):
 
     @property
     def is_public(self):
-        return self.status == Status.PUBLISHED
+        """Shown, searched and counted (``PUBLIC_STATUS``); templates ask this rather than compare statuses."""
+        return self.status == PUBLIC_STATUS
 
     def clean(self):
         errors = {}
@@ -590,15 +746,65 @@ class Offering(models.Model):
             models.CheckConstraint(condition=Q(kind__in=OfferingKind.values), name="offering_kind_valid"),
             models.CheckConstraint(condition=~Q(title=""), name="offering_title_required"),
         ]
+        # Titles and descriptions are in the supplier's search document.
+        triggers = [
+            pgtrigger.Trigger(
+                name="search_offering_inserted",
+                **AFTER_INSERT_ROWS,
+                func="PERFORM suppliers_search_text_changed(ARRAY(SELECT supplier_id FROM new_rows)); RETURN NULL;",
+            ),
+            pgtrigger.Trigger(
+                name="search_offering_updated",
+                **AFTER_UPDATE_ROWS,
+                func="""PERFORM suppliers_search_text_changed(ARRAY(
+                    SELECT supplier_id FROM old_rows UNION SELECT supplier_id FROM new_rows));
+                RETURN NULL;""",
+            ),
+            pgtrigger.Trigger(
+                name="search_offering_deleted",
+                **AFTER_DELETE_ROWS,
+                func="PERFORM suppliers_search_text_changed(ARRAY(SELECT supplier_id FROM old_rows)); RETURN NULL;",
+            ),
+            pgtrigger.Trigger(
+                name="search_offering_truncated",
+                when=pgtrigger.After,
+                operation=pgtrigger.Truncate,
+                level=pgtrigger.Statement,
+                func="PERFORM suppliers_search_text_changed(ARRAY(SELECT id FROM suppliers_supplier)); RETURN NULL;",
+            ),
+        ]
 
     def __str__(self):
         return self.title
 
 
-class SearchTerm(models.Model):
-    """A word of the published catalogue (unaccented, lower case), for typo correction in search.
+# The supplier's many-to-many tables are created by Django; these proxies only carry their triggers.
+class SupplierRegionLink(Supplier.regions_served.through):
+    class Meta:
+        proxy = True
+        triggers = link_triggers("search_region_link", text=False)
 
-    Rebuilt by ``suppliers.search.refresh_search_lexicon()``; the trigram index finds the closest known word.
+
+class SupplierAreaLink(Supplier.areas_served.through):
+    class Meta:
+        proxy = True
+        triggers = link_triggers("search_area_link", text=False)
+
+
+class SupplierCategoryLink(Supplier.categories.through):
+    class Meta:
+        proxy = True
+        # Category and sector names are in the search document.
+        triggers = link_triggers("search_category_link", text=True)
+
+
+class SearchTerm(models.Model):
+    """A word of the published catalogue (unaccented, lower case) and the number of published suppliers using it,
+    for typo correction in search; the trigram index finds the closest known word.
+
+    Kept by the database: each search document carries its words, and a trigger on the documents adds and
+    subtracts them, applied when the writing transaction commits (migration 0011); a word no published supplier
+    uses any more is removed.
     """
 
     word = models.CharField(_("mot"), max_length=100, primary_key=True)

@@ -76,7 +76,6 @@ class SupplierResource(resources.ModelResource):
     def before_import(self, dataset, **kwargs):
         self._validator = RowValidator()
         self._parsed = {}
-        self._touched = set()
 
     def before_import_row(self, row, **kwargs):
         line = kwargs.get("row_number", 0) + 1  # the header is line 1, as in import_suppliers
@@ -118,12 +117,3 @@ class SupplierResource(resources.ModelResource):
         parsed = self._parsed[row["neq"]]
         instance.regions_served.set(parsed.regions)
         instance.categories.set(parsed.categories)
-        self._touched.add(instance.pk)
-
-    def after_import(self, dataset, result, **kwargs):
-        if self._touched:
-            Supplier.objects.filter(pk__in=self._touched).refresh_search_text()
-            if not kwargs.get("dry_run"):
-                from .search import refresh_search_lexicon
-
-                refresh_search_lexicon()

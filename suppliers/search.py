@@ -5,13 +5,12 @@ Text: the search documents of published suppliers (``suppliers_search_document``
 A negated term (``-buffet``) excludes every supplier containing it, in either language, whatever its place in
 the text. Typos: a plain word that matches nothing is replaced by the closest word of the lexicon of published
 words (``SearchTerm``, trigram index).
-Filters: region served, sector, category, legal form, accreditation, each multi-select (OR within a filter,
-AND between filters), answered by the search index (``suppliers.catalogue``: bitmaps of the supplier rows'
-region, category and sector masks, a derived read model of the many-to-many tables kept by
-``SupplierQuerySet.refresh_search_text()`` and the import). Facets: for every option, the number of results it
-gives with the other filters applied (disjunctive faceting), and the total, counted in the index. Results: the
-index gives the ordered ids; only the rows of the page asked for are read. Only published suppliers are ever
-counted or shown.
+Filters: region served, service area, sector, category, legal form, accreditation, each multi-select (OR within
+a filter, AND between filters), answered by the search index (``suppliers.catalogue``, brought up to date with
+the database before each search). Facets: for every option, the number of results it gives with the other
+filters applied (disjunctive faceting), and the total, counted in the index. Results: the index gives the ordered
+ids; only the rows of the page asked for are read, and only if they are still published. Only published
+suppliers are ever counted or shown.
 """
 
 import re
@@ -28,17 +27,12 @@ from django.db.models import Func, OuterRef
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from .catalogue import ACCREDITATIONS, FACETS, LEGAL_FORMS, current_index, popcount
-from .models import (
-    ENGLISH_SEARCH_CONFIG,
-    FRENCH_SEARCH_CONFIG,
-    Category,
-    Region,
-    SearchTerm,
-    Supplier,
-)
+from .catalogue import FACETS, Catalogue, Reference, current_catalogue, popcount
+from .models import ENGLISH_SEARCH_CONFIG, FRENCH_SEARCH_CONFIG, SearchTerm, Supplier
 
-SEARCH_DOCUMENT_TABLE = "suppliers_search_document"  # migration 0009: published suppliers' search vectors
+SEARCH_DOCUMENT_TABLE = (
+    "suppliers_search_document"  # migrations 0009 and 0011: published suppliers' documents
+)
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 # A query word is replaced only by a known word at least this similar (pg_trgm similarity, 0 to 1).
@@ -46,8 +40,8 @@ TYPO_SIMILARITY_THRESHOLD = 0.4
 # Shorter words are too ambiguous to correct (and are often abbreviations).
 MIN_CORRECTABLE_LENGTH = 4
 # Up to this many results, relevance is PostgreSQL's ts_rank over the whole text; past it, suppliers with the words
-# in their name first, then the others, each by name (ranking reads every matching document: 800,000 of them for
-# « services » at a million listings).
+# in their name first, then the others, each by name (ranking reads every matching document, and a broad word
+# matches most of the catalogue: see bench/README.md).
 EXACT_RANK_LIMIT = getattr(settings, "SEARCH_EXACT_RANK_LIMIT", 1000)
 
 RegionsServed = Supplier.regions_served.through
@@ -66,6 +60,7 @@ class SearchParams:
 
     q: str = ""
     region: tuple[str, ...] = ()
+    area: tuple[str, ...] = ()
     sector: tuple[str, ...] = ()
     category: tuple[str, ...] = ()
     legal_form: tuple[str, ...] = ()
@@ -103,70 +98,7 @@ class SearchParams:
         return urlencode(pairs)
 
 
-@dataclass
-class Reference:
-    """Regions and categories (with their sectors): the filter options and the labels of codes.
-
-    Loaded (two queries) once per search index, that is once per catalogue version (``load_reference()``); shared
-    by the requests of a process, so never modified.
-    """
-
-    regions: list[Region]
-    categories: list[Category]
-    index: object = field(default=None, repr=False, compare=False)  # the search index it was loaded with
-
-    @cached_property
-    def sectors(self):
-        sectors = {}
-        for category in self.categories:
-            sectors.setdefault(category.sector_id, category.sector)
-        return list(sectors.values())
-
-    @cached_property
-    def facet_bits(self) -> dict[str, dict[str, int]]:
-        """Per facet, its options (codes or values, in display order) and their bits in the search index; kept
-        with the reference, so built once per catalogue version."""
-        return {
-            "region": {code: int(code) - 1 for code in self.region_codes},
-            "sector": {sector.code: sector.bit for sector in self.sectors},
-            "category": {category.code: category.bit for category in self.categories},
-            "legal_form": {value: index for index, value in enumerate(LEGAL_FORMS)},
-            "accreditation": {value: index for index, value in enumerate(ACCREDITATIONS)},
-        }
-
-    @cached_property
-    def region_codes(self) -> list[str]:
-        return [region.code for region in self.regions]
-
-    @cached_property
-    def regions_by_code(self) -> dict[str, Region]:
-        return {region.code: region for region in self.regions}
-
-    @cached_property
-    def categories_by_code(self) -> dict[str, Category]:
-        return {category.code: category for category in self.categories}
-
-
-def load_reference() -> Reference:
-    """The reference data of the current catalogue version, with the search index (one query when unchanged)."""
-    index = current_index()
-    reference = index.reference
-    if reference is None:
-        reference = Reference(
-            regions=list(Region.objects.order_by("code")),
-            categories=list(
-                Category.objects.select_related("sector").order_by(
-                    "sector__position", "sector__code", "position", "code"
-                )
-            ),
-            index=index,
-        )
-        index.reference = reference
-    return reference
-
-
-def _index_of(reference: Reference):
-    return reference.index if reference.index is not None else current_index()
+__all__ = ["Catalogue", "Reference", "current_catalogue"]
 
 
 # --- Text ---
@@ -217,7 +149,7 @@ def text_query(text: str) -> SearchQuery | None:
 
 class EitherLanguage(SearchQueryCombinable, Func):
     """``french || english``, or ``french`` alone when both languages read the text the same way (most words):
-    the index then looks each word up once (« services » at a million listings: 120 → 105 ms). The comparison is
+    the index then looks each word up once (bench/README.md). The comparison is
     folded into a constant when the query is planned."""
 
     output_field = SearchQueryField()
@@ -238,16 +170,30 @@ def _websearch(text, config, invert=False):
 
 # For each query word: is it in the lexicon, or does it match a published supplier (stems, newer words)? If not,
 # the most similar lexicon word. Stop words (no lexeme in one language) are left alone. One query for all words.
+# The lexicon is kept by the database and applied when a transaction commits: until then, the transaction's own
+# changes (suppliers_search_word_change, migration 0011) are read beside it.
 CORRECTION_SQL = f"""
+WITH pending AS (
+    SELECT c.word, sum(c.delta) AS delta FROM suppliers_search_word_change c
+    WHERE c.xid = pg_current_xact_id_if_assigned() GROUP BY c.word
+), lexicon AS (
+    SELECT t.word, t.documents + coalesce(p.delta, 0) AS documents
+    FROM {SearchTerm._meta.db_table} t LEFT JOIN pending p ON p.word = t.word
+)
 SELECT w.word, (
-    SELECT t.word FROM {SearchTerm._meta.db_table} t
-    WHERE t.word %% n.norm AND similarity(t.word, n.norm) >= %s
-    ORDER BY similarity(t.word, n.norm) DESC, t.documents DESC, t.word
+    SELECT candidate.word FROM (
+        SELECT t.word, t.documents FROM lexicon t WHERE t.word %% n.norm
+        UNION ALL
+        SELECT p.word, p.delta FROM pending p
+        WHERE p.word %% n.norm AND NOT EXISTS (SELECT 1 FROM {SearchTerm._meta.db_table} t WHERE t.word = p.word)
+    ) AS candidate
+    WHERE candidate.documents > 0 AND similarity(candidate.word, n.norm) >= %s
+    ORDER BY similarity(candidate.word, n.norm) DESC, candidate.documents DESC, candidate.word
     LIMIT 1)
 FROM unnest(%s::text[]) AS w(word)
 CROSS JOIN LATERAL (SELECT lower(unaccent(w.word)) AS norm) AS n
 WHERE ts_lexize('french_stem', n.norm) <> '{{}}' AND ts_lexize('english_stem', n.norm) <> '{{}}'
-  AND NOT EXISTS (SELECT 1 FROM {SearchTerm._meta.db_table} t WHERE t.word = n.norm)
+  AND NOT EXISTS (SELECT 1 FROM lexicon t WHERE t.word = n.norm AND t.documents > 0)
   AND NOT EXISTS (
     SELECT 1 FROM {SEARCH_DOCUMENT_TABLE} d WHERE d.document @@ (
         plainto_tsquery('{FRENCH_SEARCH_CONFIG}', w.word) || plainto_tsquery('{ENGLISH_SEARCH_CONFIG}', w.word)))
@@ -273,24 +219,18 @@ def correct_query(text: str) -> str | None:
     return " ".join(replacements.get(token, token) for token in tokens)
 
 
-def refresh_search_lexicon() -> int:
-    """Rebuild the lexicon of words of published suppliers used for typo correction; returns its size.
+def rebuild_search_lexicon() -> int:
+    """Rebuild the typo-correction lexicon from the words of the search documents; returns its size.
 
-    Call it after imports, demo loading or bulk publication (also ``manage.py refresh_search_lexicon``). Words
-    come unaccented and in lower case from names, descriptions, categories and offerings. Readers keep seeing the
-    old lexicon until the rebuild commits.
+    Never needed on a write path (the database keeps the lexicon, see ``SearchTerm``): a repair tool
+    (``manage.py rebuild_search_lexicon``), and the reference the tests compare the kept lexicon with.
     """
-    documents = (
-        "SELECT to_tsvector('simple', unaccent(name || ' ' || search_text || ' ' || description_fr || ' ' || "
-        f"description_en)) FROM {Supplier._meta.db_table} WHERE status = 'published'"
-    )
     table = SearchTerm._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table}")
         cursor.execute(
-            f"INSERT INTO {table} (word, documents) SELECT word, ndoc FROM ts_stat(%s) "
-            "WHERE word ~ '^[[:alpha:]]{3,100}$'",
-            [documents],
+            f"INSERT INTO {table} (word, documents) SELECT word, count(*) FROM {SEARCH_DOCUMENT_TABLE}, "
+            "unnest(words) AS word GROUP BY word"
         )
         return cursor.rowcount
 
@@ -298,9 +238,9 @@ def refresh_search_lexicon() -> int:
 # --- Filters ---
 
 
-def option_bits(params: SearchParams, reference: Reference) -> dict[str, list[int]]:
-    """Per active filter, the option bits of its selected values in the search index (``suppliers.catalogue``)."""
-    options = reference.facet_bits
+def option_numbers(params: SearchParams, reference: Reference) -> dict[str, list[int]]:
+    """Per active filter, the numbers of its selected options in the search index (``suppliers.catalogue``)."""
+    options = reference.options
     return {
         facet: sorted({options[facet][value] for value in values if value in options[facet]})
         for facet, values in params.filters.items()
@@ -312,16 +252,18 @@ def option_bits(params: SearchParams, reference: Reference) -> dict[str, list[in
 
 def _labelled(counts, reference: Reference) -> dict[str, dict[str, int]]:
     facets = {}
-    for facet, options in reference.facet_bits.items():
-        by_bit = counts[facet]
-        facets[facet] = {code: int(by_bit[bit]) if bit < len(by_bit) else 0 for code, bit in options.items()}
+    for facet, options in reference.options.items():
+        by_number = counts[facet]
+        facets[facet] = {
+            code: int(by_number[number]) if number < len(by_number) else 0 for code, number in options.items()
+        }
     return facets
 
 
-def catalogue_counts(reference: Reference) -> dict[str, dict[str, int]]:
-    """Published suppliers per region served, sector, category, legal form and accreditation (home page)."""
-    counts, _matched = _index_of(reference).facet_counts({})
-    return _labelled(counts, reference)
+def catalogue_counts(catalogue: Catalogue) -> dict[str, dict[str, int]]:
+    """Published suppliers per option of every facet (home page)."""
+    counts, _matched = catalogue.index.facet_counts({}, catalogue.reference)
+    return _labelled(counts, catalogue.reference)
 
 
 # --- Text matching ---
@@ -333,20 +275,47 @@ def _tsquery_sql(query: SearchQuery) -> tuple[str, list]:
     return sql, list(params)
 
 
+# Text matches always go through the GIN index: for a word found in most documents the planner would rather read
+# every document, unpacking each out-of-line vector, several times slower (bench/README.md).
+PLANNER_SETTINGS = {"enable_seqscan": "off"}
+
+
 def text_matches(query: SearchQuery) -> np.ndarray:
-    """Ids of the published suppliers matching the text, from the GIN index of the narrow search documents
-    (migration 0009)."""
+    """Ids of the published suppliers matching the text, from the GIN index of the narrow search documents."""
     sql, params = _tsquery_sql(query)
-    # Always through the GIN index: for a word found in most documents the planner would rather read every
-    # document, unpacking each out-of-line vector (0.3 s at 100,000 documents instead of 0.02 s).
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
+    with planner_settings() as cursor:
         cursor.execute(
-            f"SELECT string_agg(int4send(supplier_id::int4), '') FROM {SEARCH_DOCUMENT_TABLE} "
-            f"WHERE document @@ {sql}",
+            f"SELECT string_agg(int8send(supplier_id), '') FROM {SEARCH_DOCUMENT_TABLE} WHERE document @@ {sql}",
             params,
         )
         return _ids(cursor.fetchone()[0])
+
+
+class planner_settings:
+    """A cursor with ``PLANNER_SETTINGS`` in force, in a transaction. ``SET LOCAL`` lasts until the end of the
+    top-level transaction, not of a savepoint: inside a caller's transaction the previous values are put back."""
+
+    def __enter__(self):
+        self.nested = connection.in_atomic_block
+        self.atomic = transaction.atomic()
+        self.atomic.__enter__()
+        self.cursor = connection.cursor().__enter__()
+        names = list(PLANNER_SETTINGS)
+        assignments = ", ".join(
+            f"current_setting('{name}'), set_config('{name}', %s, true)" for name in names
+        )
+        self.cursor.execute(f"SELECT {assignments}", [PLANNER_SETTINGS[name] for name in names])
+        self.previous = dict(zip(names, self.cursor.fetchone()[::2], strict=True))
+        return self.cursor
+
+    def __exit__(self, *exc_info):
+        try:
+            if self.nested and exc_info[0] is None:
+                restore = ", ".join(f"set_config('{name}', %s, true)" for name in self.previous)
+                self.cursor.execute(f"SELECT {restore}", list(self.previous.values()))
+        finally:
+            self.cursor.__exit__(*exc_info)
+            self.atomic.__exit__(*exc_info)
 
 
 def name_matches(query: SearchQuery) -> np.ndarray:
@@ -354,19 +323,18 @@ def name_matches(query: SearchQuery) -> np.ndarray:
     sql, params = _tsquery_sql(query)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT string_agg(int4send(supplier_id::int4), '') FROM {SEARCH_DOCUMENT_TABLE} "
-            f"WHERE title @@ {sql}",
+            f"SELECT string_agg(int8send(supplier_id), '') FROM {SEARCH_DOCUMENT_TABLE} WHERE title @@ {sql}",
             params,
         )
         return _ids(cursor.fetchone()[0])
 
 
 def _ids(data) -> np.ndarray:
-    return np.frombuffer(data or b"", dtype=">i4").astype(np.int64)
+    return np.frombuffer(data or b"", dtype=">i8").astype(np.int64)
 
 
-def ranked(ids: list[int], query: SearchQuery, index) -> list[int]:
-    """These suppliers by ``ts_rank`` of their whole document, then by name."""
+def ranked(ids: list[int], query: SearchQuery) -> list[int]:
+    """These suppliers (in name order) by ``ts_rank`` of their whole document, then by name."""
     sql, params = _tsquery_sql(query)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -375,7 +343,8 @@ def ranked(ids: list[int], query: SearchQuery, index) -> list[int]:
             [*params, ids],
         )
         ranks = dict(cursor.fetchall())
-    return sorted(ids, key=lambda pk: (-ranks.get(pk, 0), index.positions[pk]))
+    by_name = {pk: position for position, pk in enumerate(ids)}
+    return sorted(ids, key=lambda pk: (-ranks.get(pk, 0), by_name[pk]))
 
 
 # --- Results ---
@@ -410,7 +379,7 @@ class CountedPaginator(Paginator):
 @dataclass
 class SearchResults:
     params: SearchParams
-    reference: Reference
+    catalogue: Catalogue
     count: int
     facets: dict[str, dict[str, int]]
     paginator: Paginator
@@ -419,12 +388,18 @@ class SearchResults:
     searched_text: str  # the text actually searched (corrected, or as typed)
     corrected_from: str | None = None  # the text as typed, when it was corrected
 
+    def ids(self, start: int = 0, stop: int | None = None) -> list[int]:
+        """Ids of a slice of the results, in their order, without reading their rows (exports, records)."""
+        return self.paginator.object_list.ids_of_slice(start, stop)
+
 
 def result_rows():
-    """The rows shown for a page of results, with their region and category codes (one query a page)."""
+    """The rows shown for a page of results, with their region and category codes (one query a page). A supplier
+    unpublished since the search index was read is left out rather than shown."""
     return (
-        Supplier.objects.select_related("head_office_region")
-        .defer("search_text", "status_reason")
+        Supplier.objects.published()
+        .select_related("head_office_region")
+        .defer("status_reason")
         .annotate(
             region_codes=ArraySubquery(
                 RegionsServed.objects.filter(supplier_id=OuterRef("pk"))
@@ -440,10 +415,10 @@ def result_rows():
     )
 
 
-def search_suppliers(params: SearchParams, *, reference: Reference, clamp_page: bool = True) -> SearchResults:
+def search_suppliers(params: SearchParams, *, catalogue: Catalogue, clamp_page: bool = True) -> SearchResults:
     """Run a search: typo correction and text matches (with text), then, by relevance, the ranks of at most
-    ``EXACT_RANK_LIMIT`` results or the name matches of more; then the page of results. The catalogue version (and
-    after a change the search index) was read with ``reference`` (``load_reference()``).
+    ``EXACT_RANK_LIMIT`` results or the name matches of more; then the page of results. ``catalogue`` is the
+    search index and reference data brought up to date for this search (``current_catalogue()``).
 
     Filters, counts and order come from the search index (``suppliers.catalogue``). Relevance: up to
     ``EXACT_RANK_LIMIT`` results are ordered by ``ts_rank`` (name words weigh most, then categories and offerings,
@@ -456,10 +431,10 @@ def search_suppliers(params: SearchParams, *, reference: Reference, clamp_page: 
         corrected = correct_query(params.q)
         if corrected is not None:
             searched_text, corrected_from = corrected, params.q
-    index = _index_of(reference)
+    index, reference = catalogue.index, catalogue.reference
     query = text_query(searched_text) if searched_text else None
     within = index.of_ids(text_matches(query)) if query is not None else None
-    counts, matched = index.facet_counts(option_bits(params, reference), within)
+    counts, matched = index.facet_counts(option_numbers(params, reference), reference, within)
     count = popcount(matched)
 
     sort = params.sort or Sort.RELEVANCE
@@ -473,7 +448,7 @@ def search_suppliers(params: SearchParams, *, reference: Reference, clamp_page: 
         page = paginator.page(paginator.num_pages) if clamp_page else None
     return SearchResults(
         params=params,
-        reference=reference,
+        catalogue=catalogue,
         count=count,
         facets=_labelled(counts, reference),
         paginator=paginator,
@@ -493,13 +468,30 @@ class _Order:
     def ids(self, start: int, stop: int | None) -> list[int]:
         index = self.index
         if self.sort == Sort.UPDATED:
-            return index.ids_at(index.in_updated_order(self.matched)[start:stop])
+            return index.ids_at(index.ordered(self.matched, "updated", start, stop))
         if self.sort == Sort.NAME:
-            return index.ids_at(index.in_name_order(self.matched)[start:stop])
+            return index.ids_at(index.ordered(self.matched, "name", start, stop))
         if self.count <= EXACT_RANK_LIMIT:
-            every = index.ids_at(index.in_name_order(self.matched))
-            return ranked(every, self.query, index)[start:stop]
-        in_name = index.of_ids(name_matches(self.query))
-        first = index.in_name_order(self.matched & in_name)
-        rest = index.in_name_order(self.matched & ~in_name)
-        return index.ids_at(np.concatenate([first, rest])[start:stop])
+            every = index.ids_at(index.ordered(self.matched, "name"))
+            return ranked(every, self.query)[start:stop]
+        in_name = self.matched & index.of_ids(name_matches(self.query))
+        first = popcount(in_name)
+        stop = self.count if stop is None else stop
+        slots = [index.ordered(in_name, "name", start, min(stop, first))]
+        if stop > first:
+            slots.append(index.ordered(self.matched & ~in_name, "name", max(0, start - first), stop - first))
+        return index.ids_at(np.concatenate(slots))
+
+
+def matching_ids(params: SearchParams, *, catalogue: Catalogue) -> list[int]:
+    """Ids (ascending) of every published supplier the search matches — its text, corrected as the page
+    corrects it, and its filters — whatever the page and order: what a saved search's alert compares between
+    two digests."""
+    searched_text = params.q
+    if params.q and not params.exact:
+        searched_text = correct_query(params.q) or params.q
+    index, reference = catalogue.index, catalogue.reference
+    query = text_query(searched_text) if searched_text else None
+    within = index.of_ids(text_matches(query)) if query is not None else None
+    _counts, matched = index.facet_counts(option_numbers(params, reference), reference, within)
+    return sorted(int(pk) for pk in index.ids_at(index.ordered(matched, "name")))

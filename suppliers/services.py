@@ -1,10 +1,8 @@
 """Work on the catalogue that spans several models: importing suppliers in bulk, loading the demo catalogue."""
 
 import queue
-import re
 import sys
 import threading
-import unicodedata
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -16,8 +14,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .importing import RowError, RowValidator, SupplierRow
-from .models import Category, Offering, SearchTerm, Status, Supplier, filter_masks_sql, search_text_sql
-from .search import SEARCH_DOCUMENT_TABLE, refresh_search_lexicon
+from .models import Category, Offering, Status, Supplier
+from .search import SEARCH_DOCUMENT_TABLE
 from .validators import normalize_neq
 
 RegionLink = Supplier.regions_served.through
@@ -79,21 +77,25 @@ def supplier_import(
     are exact.
     """
     report = ImportReport(dry_run=dry_run)
-    reader = _RowReader(open_rows, RowValidator(), _LexiconWords(), queue_size=2 * batch_size)
+    reader = _RowReader(open_rows, RowValidator(), queue_size=2 * batch_size)
     reason = reason or _("Import de fichier")
-    # Outside any transaction (the command), the search documents of each batch are computed on a second
-    # connection while this one writes the previous batch; nested in a caller's transaction (tests, the demo
-    # loader), a second connection would not see its data, so the insert trigger computes them.
+    # The triggers leave search documents to the import, which writes each batch's once its rows and links are
+    # written (the triggers would compute them at each statement). Outside any transaction (the command), the
+    # documents of new rows are computed on a second connection while this one writes the previous batch; nested
+    # in a caller's transaction (tests, the demo loader), a second connection would not see its data.
     documents = _DocumentsAhead() if not connection.in_atomic_block else None
-    # Three threads share the interpreter: hand it over every 0.5 ms rather than 5, so a thread whose database
-    # answer has arrived does not wait behind the reader (10 % faster on 20,000 rows).
+    # Three threads share the interpreter: hand it over more often than the default, so a thread whose database
+    # answer has arrived does not wait behind the reader (measured in bench/README.md).
     switch_interval = sys.getswitchinterval()
     sys.setswitchinterval(min(switch_interval, 0.0005))
     try:
         with transaction.atomic():
             with connection.cursor() as cursor:
-                if documents:
-                    cursor.execute("SET LOCAL suppliers.supplied_documents = 'on'")
+                cursor.execute(
+                    "SELECT current_setting('suppliers.import_documents', true), "
+                    "set_config('suppliers.import_documents', 'on', true)"
+                )
+                import_documents = cursor.fetchone()[0] or ""
                 # The NEQs met so far (see _repeated_neqs); emptied in case an earlier import of the same
                 # transaction left it.
                 cursor.execute(
@@ -145,6 +147,11 @@ def supplier_import(
                     write(submit(batch))
             if report.errors or dry_run:
                 raise _NothingToWrite
+            # Transaction-local, but a savepoint's release keeps it: a caller's later writes compute documents.
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT set_config('suppliers.import_documents', %s, true)", [import_documents]
+                )
     except _NothingToWrite:
         pass
     finally:
@@ -162,21 +169,19 @@ def _analyze_after(written_batches: int) -> bool:
 
 class _DocumentsAhead:
     """Computes the search documents of a batch's published rows on a second connection, in a thread, while the
-    import's connection writes the previous batch: the six ``to_tsvector`` of a document were 0.18 ms of the
-    import's 0.45 ms a row, on one core. The documents come back in COPY's binary format and go, unchanged, into
-    the import's ``import_documents`` table; the insert trigger leaves them to the import (migration 0009).
-    They are the trigger's own expression: the same SQL functions of the same values."""
+    import's connection writes the previous batch (computing them is a large part of a row's cost, on one core;
+    see bench/README.md). The documents come back in COPY's binary format and go, unchanged, into the import's
+    ``import_documents`` table. They are the database's own: ``suppliers_search_entry`` (migration 0011) of the
+    row's values; a new supplier has no offerings yet."""
 
-    SQL = f"""
+    SQL = """
         COPY (
-            SELECT r.neq, t, t || suppliers_search_body(
-                {search_text_sql("string_to_array(r.categories, ';')::varchar[]", "NULL")},
-                r.description_fr, r.description_en)
-            FROM (
-                SELECT r.*, suppliers_search_title(r.name) AS t
-                FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], %s::text[])
-                    AS r(neq, name, description_fr, description_en, categories)
-            ) AS r
+            SELECT r.neq, e.title, e.document, e.words
+            FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], %s::text[])
+                AS r(neq, name, description_fr, description_en, categories)
+            CROSS JOIN LATERAL suppliers_search_entry(
+                r.name, r.description_fr, r.description_en,
+                suppliers_search_category_text(string_to_array(r.categories, ';')) || ' ') AS e
         ) TO STDOUT (FORMAT binary)
     """
 
@@ -192,7 +197,7 @@ class _DocumentsAhead:
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-documents")
 
     def submit(self, batch: list[SupplierRow]):
-        rows = [row for row in batch if row.values["status"] == Status.PUBLISHED]
+        rows = [row for row in batch if Supplier(status=row.values["status"]).is_public]
         columns = [
             [row.values["neq"] for row in rows],
             [row.values["name"] for row in rows],
@@ -213,13 +218,13 @@ class _DocumentsAhead:
 
 class _RowReader:
     """Reads and validates the file's rows in a thread of its own, handing ``(line, neq, row, errors)`` over
-    through a bounded queue (``row`` is None when invalid). Validation needs no database: the validator and the
-    word finder load their reference data before the thread starts."""
+    through a bounded queue (``row`` is None when invalid). Validation needs no database: the validator loads
+    its reference data before the thread starts."""
 
     _END = object()
 
-    def __init__(self, open_rows, validator, words, *, queue_size):
-        self.open_rows, self.validator, self.words = open_rows, validator, words
+    def __init__(self, open_rows, validator, *, queue_size):
+        self.open_rows, self.validator = open_rows, validator
         self.language = translation.get_language()
         self.queue = queue.Queue(maxsize=queue_size)
         self.stop = threading.Event()
@@ -247,8 +252,6 @@ class _RowReader:
                 if self.stop.is_set():
                     return
                 parsed, errors = self.validator.validate(line, row)
-                if not errors:
-                    parsed.words = self.words.of(parsed)
                 self.queue.put((line, normalize_neq(row.get("neq", "")), None if errors else parsed, errors))
             self.queue.put(self._END)
         except BaseException as error:  # a file that cannot be read: raised in the writing thread
@@ -294,57 +297,11 @@ class _NothingToWrite(Exception):
 
 def _refresh_statistics() -> None:
     """ANALYZE the tables an import grows (see ``_analyze_after``): only the columns its statements join or
-    filter on (statistics of every text column of a large catalogue took 0.6 s each time)."""
+    filter on (statistics of every text column of a large catalogue are slow to gather: bench/README.md)."""
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {Supplier._meta.db_table} (id, neq, status)")
         for link in (RegionLink, CategoryLink):
             cursor.execute(f"ANALYZE {link._meta.db_table} (supplier_id)")
-
-
-class _LexiconWords:
-    """The words a row adds to the typo-correction lexicon (``SearchTerm``), as ``refresh_search_lexicon()``
-    finds them (unaccented, lower case, letters only, 3 to 100 long) from its name, descriptions and category
-    names. Computed here while the row is read: PostgreSQL's parser took 0.1 ms a row for the same words."""
-
-    # Runs of letters that are whole tokens: PostgreSQL's parser keeps "2000ans" or "b52" as one token, which
-    # the lexicon leaves out, and splits "aide-maison" and "l'élan" as this does.
-    WORD_RE = re.compile(r"(?<![\w])[^\W\d_]{3,100}(?![\w])")
-
-    def __init__(self):
-        self._plain: dict[str, str] = {}
-        self._category_words = {
-            category.code: self._words(
-                f"{category.name_fr} {category.name_en} {category.sector.name_fr} {category.sector.name_en}"
-            )
-            for category in Category.objects.select_related("sector")
-        }
-
-    def _words(self, text: str) -> set[str]:
-        found = set()
-        for word in self.WORD_RE.findall(text):
-            plain = self._plain.get(word)
-            if plain is None:
-                plain = unaccent(word.lower())
-                if len(self._plain) < 200_000:  # a bounded memo: memory stays flat whatever the file
-                    self._plain[word] = plain
-            found.add(plain)
-        return found
-
-    def of(self, row: SupplierRow) -> list[str]:
-        values = row.values
-        found = self._words(f"{values['name']} {values['description_fr']} {values['description_en']}")
-        for code in row.categories:
-            found |= self._category_words.get(code, set())
-        return sorted(found)
-
-
-def unaccent(text: str) -> str:
-    """Letters without their accents (é → e, ç → c, œ → oe), as PostgreSQL's unaccent gives them."""
-    text = text.translate(_LIGATURES)
-    return "".join(char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char))
-
-
-_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
 
 
 # The values of one file row, as COPY writes them into the staging table (see _STAGING_SQL).
@@ -367,7 +324,7 @@ CREATE TEMPORARY TABLE import_rows (
     neq varchar(10) PRIMARY KEY, name text, legal_form text, coop_type text, accreditations varchar(20)[],
     description_fr text, description_en text, website text, email text, phone text, address text, city text,
     postal_code text, head_office_region_id varchar(2), serves_all_quebec boolean, status text,
-    regions varchar(2)[], categories varchar(80)[], words text[],
+    regions varchar(2)[], categories varchar(80)[],
     supplier_id bigint, is_new boolean NOT NULL DEFAULT false, changed boolean NOT NULL DEFAULT false
 ) ON COMMIT DROP
 """
@@ -394,7 +351,7 @@ def _import_batch(
             cursor.execute("TRUNCATE import_rows")
         else:
             cursor.execute(_STAGING_SQL)
-        columns = ", ".join([*_STAGED_FIELDS, "regions", "categories", "words"])
+        columns = ", ".join([*_STAGED_FIELDS, "regions", "categories"])
         with cursor.cursor.copy(f"COPY import_rows ({columns}) FROM STDIN") as copy:
             for row in batch:
                 values = [row.values[name] for name in _STAGED_FIELDS]
@@ -404,7 +361,6 @@ def _import_batch(
                         *values,
                         _array_literal(row.regions),
                         _array_literal(row.categories),
-                        _array_literal(row.words),
                     ]
                 )
         # A temporary table has no statistics; without them the planner may scan the catalogue for each batch.
@@ -428,33 +384,22 @@ def _import_batch(
             if field.column not in _STAGED_FIELDS and not field.primary_key and not field.generated
         }
         defaults.update(status_changed_at=now, created_at=now, updated_at=now)
-        defaults.pop("search_text")  # computed in the INSERT itself, so each row's tsvector is built once
-        inserted_masks = filter_masks_sql("import_rows.regions", "import_rows.categories")
-        for column in inserted_masks:
-            defaults.pop(column)
         fields = ", ".join(_STAGED_FIELDS)
         cursor.execute(
             f"""
             WITH created AS (
-                INSERT INTO {supplier_table} ({fields}, {", ".join(defaults)}, search_text, {", ".join(inserted_masks)})
-                SELECT {fields}, {", ".join(f"%({column})s" for column in defaults)},
-                    {search_text_sql("import_rows.categories", "NULL")}, {", ".join(inserted_masks.values())}
+                INSERT INTO {supplier_table} ({fields}, {", ".join(defaults)})
+                SELECT {fields}, {", ".join(f"%({column})s" for column in defaults)}
                 FROM import_rows WHERE supplier_id IS NULL
                 RETURNING id, neq)
             UPDATE import_rows r SET supplier_id = created.id, is_new = true FROM created WHERE r.neq = created.neq
             """,
             defaults,
         )
-        if documents is not None:
-            _insert_supplied_documents(cursor, documents.result())
         assignments = ", ".join(f"{name} = r.{name}" for name in _STAGED_FIELDS)
-        updated_masks = ", ".join(
-            f"{column} = {sql}" for column, sql in filter_masks_sql("r.regions", "r.categories").items()
-        )
         cursor.execute(
             f"""
             UPDATE {supplier_table} s SET {assignments}, updated_at = %(now)s,
-                search_text = {search_text_sql("r.categories", "s.id")}, {updated_masks},
                 status_changed_at = CASE WHEN s.status <> r.status THEN %(now)s ELSE s.status_changed_at END
             FROM import_rows r WHERE r.supplier_id = s.id AND r.changed
             """,
@@ -472,6 +417,7 @@ def _import_batch(
                 f"INSERT INTO {table} (supplier_id, {target}) SELECT r.supplier_id, unnest(r.{values}) "
                 "FROM import_rows r WHERE r.is_new OR r.changed"
             )
+        _write_documents(cursor, documents.result() if documents is not None else None)
         cursor.execute(
             "SELECT count(*) FILTER (WHERE is_new), count(*) FILTER (WHERE changed) FROM import_rows"
         )
@@ -481,46 +427,36 @@ def _import_batch(
     report.unchanged += batch_size - created - updated
     if created or updated:
         _record_history(user=user, reason=reason, date=now)
-        _extend_lexicon()
 
 
-def _insert_supplied_documents(cursor, data: bytes) -> None:
-    """The search documents of the batch's new published rows, from ``_DocumentsAhead`` (computed here, as the
-    trigger would, for any row it did not return)."""
-    cursor.execute(
-        "CREATE TEMPORARY TABLE IF NOT EXISTS import_documents "
-        "(neq varchar(10), title tsvector, document tsvector) ON COMMIT DROP"
-    )
-    cursor.execute("TRUNCATE import_documents")
-    with cursor.cursor.copy("COPY import_documents FROM STDIN (FORMAT binary)") as copy:
-        copy.write(data)
-    cursor.execute(
-        f"""
-        INSERT INTO {SEARCH_DOCUMENT_TABLE} (supplier_id, title, document)
-        SELECT s.id, coalesce(d.title, suppliers_search_title(s.name)),
-            coalesce(d.document, suppliers_search_title(s.name)
-                || suppliers_search_body(s.search_text, s.description_fr, s.description_en))
-        FROM import_rows r JOIN {Supplier._meta.db_table} s ON s.id = r.supplier_id
-        LEFT JOIN import_documents d ON d.neq = r.neq
-        WHERE r.is_new AND s.status = 'published'
-        """
-    )
-
-
-def _extend_lexicon() -> None:
-    """Add the words of the batch's new and changed published rows to the typo-correction lexicon (word counts
-    only break ties between equally similar words, so adding to them is close enough)."""
-    table = SearchTerm._meta.db_table
-    with connection.cursor() as cursor:
+def _write_documents(cursor, supplied: bytes | None) -> None:
+    """The search documents of the batch's written rows: those ``_DocumentsAhead`` computed for new published
+    rows, and the database's ``suppliers_search_refresh`` for the others (changed rows, rows it did not return),
+    which also removes the documents of rows no longer published."""
+    if supplied is not None:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE IF NOT EXISTS import_documents "
+            "(neq varchar(10), title tsvector, document tsvector, words text[]) ON COMMIT DROP"
+        )
+        cursor.execute("TRUNCATE import_documents")
+        with cursor.cursor.copy("COPY import_documents FROM STDIN (FORMAT binary)") as copy:
+            copy.write(supplied)
         cursor.execute(
             f"""
-            INSERT INTO {table} AS t (word, documents)
-            SELECT word, count(*) FROM import_rows r, unnest(r.words) AS word
-            WHERE (r.is_new OR r.changed) AND r.status = 'published'
-            GROUP BY word
-            ON CONFLICT (word) DO UPDATE SET documents = t.documents + excluded.documents
+            INSERT INTO {SEARCH_DOCUMENT_TABLE} (supplier_id, title, document, words)
+            SELECT r.supplier_id, d.title, d.document, d.words
+            FROM import_rows r JOIN import_documents d ON d.neq = r.neq
+            WHERE r.is_new AND suppliers_is_published(r.status)
             """
         )
+    cursor.execute(
+        f"""
+        SELECT suppliers_search_refresh(ARRAY(
+            SELECT r.supplier_id FROM import_rows r
+            WHERE (r.is_new OR r.changed) AND NOT EXISTS (
+                SELECT 1 FROM {SEARCH_DOCUMENT_TABLE} d WHERE d.supplier_id = r.supplier_id AND r.is_new)))
+        """
+    )
 
 
 def _record_history(*, user, reason, date) -> None:
@@ -594,8 +530,6 @@ def demo_catalogue_load(*, count: int = 320, seed: int = 2026) -> ImportReport:
         for position, offering in enumerate(row["offerings"])
         if offering["category"] in categories
     )
-    Supplier.objects.filter(pk__in=suppliers.values()).refresh_search_text()
-    refresh_search_lexicon()
     _demo_verification_dates_stamp(
         {neq: pk for neq, pk in suppliers.items() if pk not in with_offerings}, seed=seed
     )

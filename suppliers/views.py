@@ -7,19 +7,20 @@ from django.utils.safestring import mark_safe
 from .forms import SupplierSearchForm
 from .hooks import search_completed
 from .models import Accreditation, CoopType, LegalForm, Supplier
-from .search import Sort, load_reference, search_suppliers
+from .search import Sort, current_catalogue, search_suppliers
 
 # json_script's escapes, for a <script type="application/ld+json"> that json_script cannot produce.
 JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
 def supplier_search(request):
-    reference = load_reference()
+    catalogue = current_catalogue()
+    reference = catalogue.reference
     form = SupplierSearchForm(request.GET, reference=reference)
     if not form.is_valid():
         return render(request, "suppliers/search.html", {"form": form}, status=400)
     params = form.to_params()
-    results = search_suppliers(params, reference=reference)
+    results = search_suppliers(params, catalogue=catalogue)
     search_completed.send("page", request=request, params=params, count=results.count)
     suppliers = list(results.page.object_list)
     # Labels looked up once per page rather than through get_FOO_display() on every result.

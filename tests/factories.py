@@ -46,7 +46,6 @@ class SupplierFactory(factory.django.DjangoModelFactory):
     def categories(obj, create, extracted, **kwargs):
         if create:
             obj.categories.set(extracted if extracted is not None else ["entretien.menager"])
-            Supplier.objects.filter(pk=obj.pk).refresh_search_text()
 
 
 class OfferingFactory(factory.django.DjangoModelFactory):

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from suppliers.models import Accreditation, Category, CoopType, LegalForm, Region, Sector, Status, Supplier
-from suppliers.search import Sort, refresh_search_lexicon
+from suppliers.search import Sort
 from tests.factories import OfferingFactory, SupplierFactory
 from tests.sql_snapshots import captured_statements
 
@@ -25,7 +25,6 @@ def suppliers(db):
         website="https://boreal.example.ca",
     )
     OfferingFactory(supplier=caterer, title="Buffets chauds", category_id="alimentation.traiteur")
-    Supplier.objects.filter(pk=caterer.pk).refresh_search_text()
     everywhere = SupplierFactory(
         name="Recyclage Partout",
         neq="1140000002",
@@ -39,7 +38,6 @@ def suppliers(db):
         status=Status.PENDING,
         categories=["alimentation.traiteur"],
     )
-    refresh_search_lexicon()
     return {"caterer": caterer, "everywhere": everywhere, "hidden": hidden}
 
 
@@ -69,7 +67,7 @@ def test_list_has_the_documented_shape(client, suppliers):
     data = get_json(client, LIST_URL, {"q": "traiteur", "region": ["06", "13"], "legal_form": "cooperative"})
     assert data["count"] == 1
     assert data["page"] == 1
-    assert set(data["facets"]) == {"region", "sector", "category", "legal_form", "accreditation"}
+    assert set(data["facets"]) == {"region", "area", "sector", "category", "legal_form", "accreditation"}
     (result,) = data["results"]
     assert result == {
         "neq": "1140000001",
@@ -220,7 +218,6 @@ def many_suppliers(db):
             categories=["impression.imprimerie", "impression.graphisme"],
         )
         OfferingFactory(supplier=supplier, title="Affiches", category_id="impression.imprimerie")
-    Supplier.objects.all().refresh_search_text()
 
 
 def test_list_queries_do_not_grow_with_page_size(client, many_suppliers, assert_snapshot_queries):

@@ -8,23 +8,14 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from suppliers.models import Accreditation, CoopType, LegalForm, Region, SearchTerm, Status, Supplier
-from suppliers.search import (
-    FACETS,
-    SearchParams,
-    correct_query,
-    load_reference,
-    refresh_search_lexicon,
-    search_suppliers,
-)
+from suppliers.search import FACETS, SearchParams, correct_query, current_catalogue, search_suppliers
 from tests.factories import OfferingFactory, SupplierFactory
 
 SEARCH_URL = reverse("suppliers:search")
 
 
 def add_offering(supplier, **kwargs):
-    offering = OfferingFactory(supplier=supplier, **kwargs)
-    Supplier.objects.filter(pk=supplier.pk).refresh_search_text()
-    return offering
+    return OfferingFactory(supplier=supplier, **kwargs)
 
 
 @pytest.fixture
@@ -91,7 +82,6 @@ def catalogue(db):
         )
         for status in (Status.DRAFT, Status.PENDING, Status.SUSPENDED, Status.ARCHIVED)
     }
-    refresh_search_lexicon()
     return {**suppliers, "hidden": hidden}
 
 
@@ -106,7 +96,7 @@ def search(client, **params):
 
 
 def run(**kwargs):
-    return search_suppliers(SearchParams(**kwargs), reference=load_reference())
+    return search_suppliers(SearchParams(**kwargs), catalogue=current_catalogue())
 
 
 # --- Text ---
@@ -229,21 +219,6 @@ def test_options_of_one_filter_add_up_and_filters_narrow_each_other(client, cata
     ]
 
 
-def test_filters_agree_with_the_model_layer(catalogue):
-    published = Supplier.objects.published()
-    reference = load_reference()
-    for region in reference.regions:
-        assert run(region=(region.code,)).count == published.serving(region.code).count()
-    for sector in reference.sectors:
-        assert run(sector=(sector.code,)).count == published.in_sectors(sector.code).count()
-    for category in reference.categories:
-        assert run(category=(category.code,)).count == published.offering(category.code).count()
-    for accreditation in Accreditation.values:
-        assert (
-            run(accreditation=(accreditation,)).count == published.with_accreditations(accreditation).count()
-        )
-
-
 # --- Facets ---
 
 
@@ -263,10 +238,10 @@ def test_filters_agree_with_the_model_layer(catalogue):
 )
 def test_facet_counts_equal_the_counts_of_applying_each_option(catalogue, state):
     params = SearchParams(**state)
-    results = search_suppliers(params, reference=load_reference())
+    results = search_suppliers(params, catalogue=current_catalogue())
     for facet in FACETS:
         for option, count in results.facets[facet].items():
-            applied = search_suppliers(replace(params, **{facet: (option,)}), reference=load_reference())
+            applied = search_suppliers(replace(params, **{facet: (option,)}), catalogue=current_catalogue())
             assert count == applied.count, (facet, option)
 
 
@@ -444,8 +419,6 @@ def many_suppliers(db):
         )
         OfferingFactory(supplier=supplier, title="Boîtes à lunch", category_id="alimentation.repas")
         OfferingFactory(supplier=supplier, title="Buffets", category_id="alimentation.traiteur")
-    Supplier.objects.all().refresh_search_text()
-    refresh_search_lexicon()
 
 
 @pytest.mark.parametrize("page_size", [2, 30])
@@ -475,149 +448,3 @@ def test_the_search_index_is_reused_until_the_catalogue_changes(client, catalogu
     third = search(client, **params).context["results"]
     assert third.count == first.count - 1
     assert third.facets["legal_form"]["cooperative"] == 0
-
-
-# --- Filter masks: a read model of regions_served and categories, kept where search_text is kept ---
-
-
-def expected_masks(supplier):
-    """The masks computed from the many-to-many tables (the source of truth)."""
-    region_mask = 0
-    for code in supplier.regions_served.values_list("code", flat=True):
-        region_mask |= 1 << (int(code) - 1)
-    category_mask = sector_mask = 0
-    for category in supplier.categories.select_related("sector"):
-        category_mask |= 1 << category.bit
-        sector_mask |= 1 << category.sector.bit
-    return region_mask, category_mask, sector_mask
-
-
-def stored_masks(supplier):
-    supplier.refresh_from_db(fields=["region_mask", "category_mask", "sector_mask"])
-    return supplier.region_mask, supplier.category_mask, supplier.sector_mask
-
-
-def test_category_and_sector_bits_are_distinct_and_fit_their_masks(db):
-    from suppliers.models import Category, Sector
-
-    category_bits = list(Category.objects.values_list("bit", flat=True))
-    sector_bits = list(Sector.objects.values_list("bit", flat=True))
-    assert len(set(category_bits)) == len(category_bits) and max(category_bits) <= 62
-    assert len(set(sector_bits)) == len(sector_bits) and max(sector_bits) <= 30
-
-
-def test_masks_follow_refresh_search_text(db):
-    supplier = SupplierFactory(
-        regions=["01", "17"], categories=["alimentation.traiteur", "entretien.menager"]
-    )
-    assert stored_masks(supplier) == expected_masks(supplier) != (0, 0, 0)
-    supplier.regions_served.set(["06"])
-    supplier.categories.set(["entretien.deneigement"])
-    Supplier.objects.filter(pk=supplier.pk).refresh_search_text()
-    assert stored_masks(supplier) == expected_masks(supplier)
-    assert supplier.region_mask == 1 << 5
-    assert _result_neqs(region=("06",), sector=("entretien",)) == [supplier.neq]
-    assert _result_neqs(region=("01",)) == []
-    assert _result_neqs(category=("alimentation.traiteur",)) == []
-
-
-def _result_neqs(**kwargs):
-    results = search_suppliers(SearchParams(**kwargs), reference=load_reference())
-    return [supplier.neq for supplier in results.page.object_list]
-
-
-def test_masks_follow_an_import(db, tmp_path):
-    from tests.test_import_export import import_file, write_csv
-
-    import_file(write_csv(tmp_path, VALID_ROWS_FOR_MASKS))
-    marmite = Supplier.objects.get(neq="1145678901")
-    assert stored_masks(marmite) == expected_masks(marmite)
-    assert marmite.region_mask == (1 << 0) | (1 << 2)
-    changed = [
-        VALID_ROWS_FOR_MASKS[0].replace(
-            ",01;03,alimentation.traiteur,", ",06,entretien.menager;alimentation.traiteur,"
-        )
-    ]
-    import_file(write_csv(tmp_path, changed, name="second.csv"))
-    assert stored_masks(marmite) == expected_masks(marmite)
-    assert marmite.region_mask == 1 << 5
-    coop = Supplier.objects.get(neq="3312345678")
-    assert coop.serves_all_quebec and stored_masks(coop) == expected_masks(coop)
-
-
-def _admin_form_data(response):
-    """The POST data of a rendered admin change form, as a browser would send it unchanged."""
-    data = {}
-    forms = [response.context["adminform"].form]
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        forms.extend(formset.forms)
-        forms.append(formset.management_form)
-    for form in forms:
-        for name in form.fields:
-            value = form[name].value()
-            if value is None or value is False:
-                continue
-            key = form.add_prefix(name)
-            if isinstance(value, list | tuple):
-                data[key] = [str(item) for item in value]
-            elif value is True:
-                data[key] = "on"
-            else:
-                data[key] = str(value)
-    return data
-
-
-def test_masks_follow_an_admin_save_with_new_regions(curator_client):
-    supplier = SupplierFactory(regions=["01"], categories=["alimentation.traiteur"])
-    url = reverse("admin:suppliers_supplier_change", args=[supplier.pk])
-    data = _admin_form_data(curator_client.get(url))
-    data["regions_served"] = ["02", "11"]
-    data["categories"] = ["entretien.menager"]
-    response = curator_client.post(url, data)
-    assert response.status_code == 302, response.context["adminform"].form.errors
-    assert sorted(supplier.regions_served.values_list("code", flat=True)) == ["02", "11"]
-    assert stored_masks(supplier) == expected_masks(supplier)
-    assert supplier.region_mask == (1 << 1) | (1 << 10)
-    assert _result_neqs(region=("11",), sector=("entretien",)) == [supplier.neq]
-
-
-VALID_ROWS_FOR_MASKS = [
-    "1145678901,Traiteur La Marmite solidaire,non_profit,,integration,Service de traiteur pour réunions.,"
-    "Catering for meetings.,https://www.marmite.qc.ca,info@marmite.qc.ca,418 555-0101,"
-    '"245, rue Saint-Germain Est",Rimouski,g5l1a1,01,01;03,alimentation.traiteur,published',
-    "3312345678,Coopérative de solidarité Déneige-Nord,cooperative,solidarity,,Déneigement de stationnements.,,"
-    ",,,,Chibougamau,G8P 1A1,10,*,entretien.deneigement;entretien.paysager,",
-]
-
-
-def test_bench_loader_computes_the_masks_refresh_search_text_stores(db):
-    from django.db import connection
-
-    from bench.generate import category_mask_bits, filter_masks_for
-
-    supplier = SupplierFactory(
-        regions=["03", "09"], categories=["alimentation.traiteur", "entretien.menager"]
-    )
-    with connection.cursor() as cursor:
-        bits = category_mask_bits(cursor)
-    computed = filter_masks_for(["3", "09"], ["alimentation.traiteur", "entretien.menager"], bits)
-    assert computed == stored_masks(supplier)
-    all_quebec = SupplierFactory(serves_all_quebec=True, regions=[], categories=["entretien.menager"])
-    assert filter_masks_for(["*"], ["entretien.menager"], bits) == stored_masks(all_quebec)
-
-
-def test_a_new_category_gets_the_next_free_bit_and_filters(db):
-    from suppliers.models import Category, Sector
-
-    last = max(Category.objects.values_list("bit", flat=True))
-    sector = Sector.objects.create(code="nouveau", name_fr="Nouveau secteur", name_en="New sector")
-    category = Category.objects.create(
-        code="nouveau.service", sector=sector, name_fr="Service", name_en="Service"
-    )
-    assert category.bit == last + 1
-    assert sector.bit == max(Sector.objects.exclude(pk=sector.pk).values_list("bit", flat=True)) + 1
-    supplier = SupplierFactory(categories=["nouveau.service"])
-    SupplierFactory(categories=["entretien.menager"])
-    assert _result_neqs(category=("nouveau.service",)) == [supplier.neq]
-    assert _result_neqs(sector=("nouveau",)) == [supplier.neq]

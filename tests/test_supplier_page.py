@@ -7,7 +7,7 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from enterprises.models import AccreditationClaim
-from suppliers.models import Accreditation, CoopType, LegalForm, Region, Status, Supplier
+from suppliers.models import Accreditation, CoopType, LegalForm, Region, Status
 from tests.factories import OfferingFactory, SupplierFactory
 from tests.sql_snapshots import captured_statements
 
@@ -132,7 +132,6 @@ def test_page_queries_do_not_grow_with_offerings(client, supplier, assert_snapsh
         client.get(supplier.get_absolute_url())
     for number in range(10):
         OfferingFactory(supplier=supplier, title=f"Menu {number}", category_id="alimentation.repas")
-    Supplier.objects.filter(pk=supplier.pk).refresh_search_text()
     with captured_statements() as many_offerings:
         client.get(supplier.get_absolute_url())
     assert many_offerings.statements == few_offerings.statements

@@ -14,6 +14,8 @@ def run_worker_until_idle():
         app.run_worker(wait=False, install_signal_handlers=False, listen_notify=False)
 
 
+# serialized_rollback: the transactional tests that follow (the browser tests) find the database as migrations
+# left it; a plain flush would recreate content types that their restore then duplicates.
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_deferred_job_is_run_by_the_worker():
     job_id = remove_old_jobs.defer(timestamp=0)

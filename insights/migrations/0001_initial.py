@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('suppliers', '0009_search_documents'),
+        ('suppliers', '0012_search_triggers'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -75,14 +75,10 @@ class Migration(migrations.Migration):
             name='ListingFacts',
             fields=[
                 ('supplier', models.OneToOneField(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, primary_key=True, related_name='+', serialize=False, to='suppliers.supplier', verbose_name='fournisseur')),
-                ('region_mask', models.IntegerField()),
-                ('category_mask', models.BigIntegerField()),
-                ('sector_mask', models.IntegerField()),
-                ('flags', models.SmallIntegerField()),
                 ('verified_at', models.DateTimeField(null=True)),
                 ('confirmed_at', models.DateTimeField(null=True)),
                 ('checked_at', models.GeneratedField(db_persist=True, expression=django.db.models.functions.comparison.Greatest('verified_at', 'confirmed_at'), output_field=models.DateTimeField(null=True))),
-                ('packed', models.GeneratedField(db_persist=True, expression=django.db.models.expressions.RawSQL("int4send(supplier_id::int4) || int4send(region_mask) || int8send(category_mask) || int4send(sector_mask) || int2send(flags) || timestamptz_send(coalesce(greatest(verified_at, confirmed_at), '-infinity')) || timestamptz_send(coalesce(verified_at, '-infinity')) || timestamptz_send(coalesce(confirmed_at, '-infinity'))", []), output_field=models.BinaryField())),
+                ('packed', models.GeneratedField(db_persist=True, expression=django.db.models.expressions.RawSQL("int8send(supplier_id::int8) || timestamptz_send(coalesce(greatest(verified_at, confirmed_at), '-infinity')) || timestamptz_send(coalesce(verified_at, '-infinity')) || timestamptz_send(coalesce(confirmed_at, '-infinity'))", []), output_field=models.BinaryField())),
             ],
             options={
                 'verbose_name': 'fiche publiée (faits comptés)',

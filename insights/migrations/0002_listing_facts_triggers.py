@@ -1,12 +1,10 @@
 """Keep ``insights_listingfacts`` (one narrow row per published supplier) from ``suppliers_supplier`` and
 ``insights_confirmation``, with statement-level triggers as the search documents are kept (suppliers 0009).
 
-A supplier row that becomes published gets its facts row, one that stops being published loses it, and any change
-of its regions served, categories (through the masks ``SupplierQuerySet.refresh_search_text()`` and the import
-keep), legal form, accreditations (as the bits of ``flags``: ``insights.models.LEGAL_FORM_FLAGS`` and
-``ACCREDITATION_FLAGS``) or verification date is copied. A supplier serving all of Québec serves every
-region: its ``region_mask`` has the 17 region bits (``SupplierQuerySet.serves``). ``confirmed_at`` is the latest
-confirmation by the enterprise. Existing suppliers are copied at the end.
+A supplier row that becomes public (``suppliers_is_published``, the SQL twin of ``suppliers.models.PUBLIC_STATUS``)
+gets its facts row, one that stops being public loses it, and a change of its verification date is copied.
+``confirmed_at`` is the latest confirmation by the enterprise. Existing suppliers are copied at the end. What a
+listing serves and offers is counted on the search index (``suppliers.catalogue``), not copied here.
 
 ``insights_facts_change`` gets one row per transaction that changes the facts (its weight counting the statements
 that did), as ``suppliers_catalogue_change`` does for the catalogue: the version of the facts that the dashboard's
@@ -16,12 +14,7 @@ other there: each touches only its own transaction's row.
 
 from django.db import migrations
 
-ALL_REGIONS_MASK = (1 << 17) - 1
-# insights.models.LEGAL_FORM_FLAGS and ACCREDITATION_FLAGS, as they were when this migration was written.
-FLAGS_SQL = """(((n.legal_form = 'cooperative')::int << 0) | ((n.legal_form = 'non_profit')::int << 1)
-    | (('adapted' = ANY(n.accreditations))::int << 8) | (('integration' = ANY(n.accreditations))::int << 9))::int2"""
-
-FORWARD = f"""
+FORWARD = """
 CREATE TABLE insights_facts_change (
     xid xid8 PRIMARY KEY,
     weight bigint NOT NULL
@@ -44,21 +37,15 @@ BEGIN
     IF TG_OP = 'INSERT' OR TG_OP = 'UPDATE' THEN
         IF TG_OP = 'UPDATE' THEN
             DELETE FROM insights_listingfacts f USING new_rows n
-            WHERE f.supplier_id = n.id AND n.status <> 'published';
+            WHERE f.supplier_id = n.id AND NOT suppliers_is_published(n.status);
             GET DIAGNOSTICS removed = ROW_COUNT;
         END IF;
-        INSERT INTO insights_listingfacts AS f (supplier_id, region_mask, category_mask, sector_mask, flags,
-                                                verified_at, confirmed_at)
-        SELECT n.id, CASE WHEN n.serves_all_quebec THEN {ALL_REGIONS_MASK} ELSE n.region_mask END,
-               n.category_mask, n.sector_mask, {FLAGS_SQL}, n.last_verified_at,
+        INSERT INTO insights_listingfacts AS f (supplier_id, verified_at, confirmed_at)
+        SELECT n.id, n.last_verified_at,
                (SELECT max(c.confirmed_at) FROM insights_confirmation c WHERE c.supplier_id = n.id)
-        FROM new_rows n WHERE n.status = 'published'
-        ON CONFLICT (supplier_id) DO UPDATE SET
-            region_mask = excluded.region_mask, category_mask = excluded.category_mask,
-            sector_mask = excluded.sector_mask, flags = excluded.flags, verified_at = excluded.verified_at
-        WHERE (f.region_mask, f.category_mask, f.sector_mask, f.flags, f.verified_at)
-            IS DISTINCT FROM (excluded.region_mask, excluded.category_mask, excluded.sector_mask, excluded.flags,
-                              excluded.verified_at);
+        FROM new_rows n WHERE suppliers_is_published(n.status)
+        ON CONFLICT (supplier_id) DO UPDATE SET verified_at = excluded.verified_at
+        WHERE f.verified_at IS DISTINCT FROM excluded.verified_at;
         GET DIAGNOSTICS written = ROW_COUNT;
     ELSIF TG_OP = 'DELETE' THEN
         DELETE FROM insights_listingfacts f USING old_rows o WHERE f.supplier_id = o.id;
@@ -117,12 +104,10 @@ CREATE TRIGGER insights_facts_confirmation_deleted AFTER DELETE ON insights_conf
 CREATE TRIGGER insights_facts_confirmation_truncated AFTER TRUNCATE ON insights_confirmation
     FOR EACH STATEMENT EXECUTE FUNCTION insights_listing_confirmed();
 
-INSERT INTO insights_listingfacts (supplier_id, region_mask, category_mask, sector_mask, flags, verified_at,
-                                   confirmed_at)
-SELECT n.id, CASE WHEN n.serves_all_quebec THEN {ALL_REGIONS_MASK} ELSE n.region_mask END, n.category_mask,
-       n.sector_mask, {FLAGS_SQL}, n.last_verified_at,
+INSERT INTO insights_listingfacts (supplier_id, verified_at, confirmed_at)
+SELECT n.id, n.last_verified_at,
        (SELECT max(c.confirmed_at) FROM insights_confirmation c WHERE c.supplier_id = n.id)
-FROM suppliers_supplier n WHERE n.status = 'published';
+FROM suppliers_supplier n WHERE suppliers_is_published(n.status);
 """
 
 REVERSE = """

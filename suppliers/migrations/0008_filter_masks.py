@@ -6,7 +6,15 @@ backfilled with one set-based UPDATE, as ``SupplierQuerySet.refresh_search_text(
 
 from django.db import migrations, models
 
-import suppliers.models
+
+# The defaults these fields had (migration 0010 replaces the bits by numbers that are never reused); the bits
+# are backfilled before the fields become required, so the value here is never stored.
+def next_sector_bit():
+    return 0
+
+
+def next_category_bit():
+    return 0
 
 BACKFILL_BITS = """
 UPDATE suppliers_sector SET bit = position;
@@ -51,7 +59,7 @@ class Migration(migrations.Migration):
             model_name="sector",
             name="bit",
             field=models.PositiveSmallIntegerField(
-                default=suppliers.models.next_sector_bit,
+                default=next_sector_bit,
                 editable=False,
                 unique=True,
                 verbose_name="bit de filtre",
@@ -61,7 +69,7 @@ class Migration(migrations.Migration):
             model_name="category",
             name="bit",
             field=models.PositiveSmallIntegerField(
-                default=suppliers.models.next_category_bit,
+                default=next_category_bit,
                 editable=False,
                 unique=True,
                 verbose_name="bit de filtre",

@@ -208,7 +208,7 @@ def assert_accessible(axe):
 @pytest.fixture
 def catalogue():
     """A few published suppliers in different regions and sectors, with offerings folded into search."""
-    from suppliers.models import Accreditation, Category, CoopType, LegalForm, Region, Supplier
+    from suppliers.models import Accreditation, Category, CoopType, LegalForm, Region
     from tests.factories import OfferingFactory, SupplierFactory
 
     snow = SupplierFactory(
@@ -255,7 +255,6 @@ def catalogue():
         regions=[],
         categories=["fabrication.assemblage"],
     )
-    Supplier.objects.filter(pk__in=[snow.pk, caterer.pk, workshop.pk]).refresh_search_text()
     return {"snow": snow, "caterer": caterer, "workshop": workshop}
 
 

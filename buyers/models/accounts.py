@@ -1,3 +1,5 @@
+"""Who buys: public bodies (organisations), the email domains they own, and their procurement officers."""
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -15,6 +17,22 @@ class OrganisationKind(models.TextChoices):
     MUNICIPAL = "municipal", _("Municipalité ou MRC")
     STATE_CORPORATION = "state_corporation", _("Société d'État")
     OTHER = "other", _("Autre organisme public")
+
+
+class Regime(models.TextChoices):
+    """The procurement rules a public body follows (see ``ThresholdRule``)."""
+
+    LCOP_GOVERNMENT = "lcop_government", _("Ministères et organismes (LCOP)")
+    LCOP_NETWORKS = "lcop_networks", _("Réseaux de la santé et de l'éducation (LCOP)")
+    MUNICIPAL = "municipal", _("Municipalités et MRC")
+
+
+REGIME_OF_KIND = {
+    OrganisationKind.MINISTRY: Regime.LCOP_GOVERNMENT,
+    OrganisationKind.HEALTH: Regime.LCOP_NETWORKS,
+    OrganisationKind.EDUCATION: Regime.LCOP_NETWORKS,
+    OrganisationKind.MUNICIPAL: Regime.MUNICIPAL,
+}
 
 
 class BuyerOrganisation(models.Model):
@@ -36,6 +54,15 @@ class BuyerOrganisation(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def regime(self) -> str | None:
+        """The procurement rules it follows; ``None`` for kinds whose rules vary (state corporations, others)."""
+        return REGIME_OF_KIND.get(self.kind)
+
+    @property
+    def regime_label(self) -> str:
+        return Regime(self.regime).label if self.regime else ""
 
 
 def email_domain(email: str) -> str:
@@ -92,6 +119,10 @@ class BuyerQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(status=BuyerStatus.PENDING)
 
+    def colleagues_of(self, buyer):
+        """Buyers of the same organisation (the buyer included)."""
+        return self.filter(organisation_id=buyer.organisation_id)
+
 
 class Buyer(models.Model):
     """A procurement officer (acheteur) of a public body.
@@ -140,6 +171,22 @@ class Buyer(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == BuyerStatus.ACTIVE
+
+    @property
+    def display_name(self) -> str:
+        return self.user.get_full_name() or self.user.email
+
+    def owns_domain_of(self, email: str) -> bool:
+        """Whether the address is in a domain this buyer's organisation owns."""
+        return OrganisationDomain.objects.owning(email).filter(organisation_id=self.organisation_id).exists()
+
+    def decide(self, status: str, *, by=None, reason: str = ""):
+        """Approve (``active``) or refuse; saves only the decision's fields."""
+        self.status = status
+        self.status_reason = reason
+        self.decided_at = timezone.now()
+        self.decided_by = by
+        self.save(update_fields=["status", "status_reason", "decided_at", "decided_by"])
 
 
 def can_use_workspace(user) -> bool:

@@ -1,0 +1,75 @@
+"""What buyers keep: organisations and buyers (``accounts``), shortlists, market-research records and threshold
+rules (``records``), saved searches and their digests (``alerts``), and the export log (``exports``)."""
+
+from .accounts import (
+    Buyer,
+    BuyerOrganisation,
+    BuyerQuerySet,
+    BuyerStatus,
+    OrganisationDomain,
+    OrganisationKind,
+    Regime,
+    can_use_workspace,
+    email_domain,
+)
+from .alerts import SAVED_SEARCHES_PER_BUYER, Digest, DigestEntry, Frequency, SavedSearch
+from .exports import STAFF_KIND, ExportFormat, ExportKind, ExportLog
+from .records import (
+    MarketResearchRecord,
+    Nature,
+    ProcurementMode,
+    RecordAddendum,
+    RecordCounter,
+    RecordSource,
+    ThresholdRule,
+    canonical_checksum,
+    next_reference,
+)
+from .shortlists import (
+    ASKED_DECISIONS,
+    NOTE_MAX_LENGTH,
+    ROTATION_DECISIONS,
+    Decision,
+    Shortlist,
+    ShortlistDecision,
+    ShortlistEntry,
+    Visibility,
+)
+
+__all__ = [
+    "ASKED_DECISIONS",
+    "NOTE_MAX_LENGTH",
+    "ROTATION_DECISIONS",
+    "SAVED_SEARCHES_PER_BUYER",
+    "STAFF_KIND",
+    "Buyer",
+    "BuyerOrganisation",
+    "BuyerQuerySet",
+    "BuyerStatus",
+    "Decision",
+    "Digest",
+    "DigestEntry",
+    "ExportFormat",
+    "ExportKind",
+    "ExportLog",
+    "Frequency",
+    "MarketResearchRecord",
+    "Nature",
+    "OrganisationDomain",
+    "OrganisationKind",
+    "ProcurementMode",
+    "RecordAddendum",
+    "RecordCounter",
+    "RecordSource",
+    "Regime",
+    "SavedSearch",
+    "Shortlist",
+    "ShortlistDecision",
+    "ShortlistEntry",
+    "ThresholdRule",
+    "Visibility",
+    "can_use_workspace",
+    "email_domain",
+    "next_reference",
+    "canonical_checksum",
+]
