@@ -5,11 +5,19 @@ logged in during the last N days. Organisations are counted once however many bu
 """
 
 from collections import defaultdict
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.db.models import Count, Exists, OuterRef
+from django.db.models.functions import TruncMonth
 
-from buyers.models import Buyer, BuyerOrganisation, OrganisationKind
+from buyers.models import (
+    Buyer,
+    BuyerOrganisation,
+    ExportLog,
+    MarketResearchRecord,
+    OrganisationKind,
+    Shortlist,
+)
 from suppliers.models import Region
 
 ACTIVITY_WINDOWS = (30, 90)
@@ -50,7 +58,29 @@ def active_buyers(*, now) -> dict[int, int]:
     return result
 
 
-def workspace_activity_by_month(*, since):
-    """Shortlists, exports and market-research records created per month. ``None``: the workspace's data is not
-    in this database yet."""
-    return None
+# Months shown in the workspace's activity, the current one included.
+ACTIVITY_MONTHS = 12
+
+
+def _per_month(queryset, field: str, since) -> dict:
+    rows = (
+        queryset.filter(**{f"{field}__gte": since})
+        .annotate(month=TruncMonth(field))
+        .values_list("month")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {month.date(): n for month, n in rows}
+
+
+def workspace_activity_by_month(*, now, months: int = ACTIVITY_MONTHS) -> list[tuple[date, int, int, int]]:
+    """(month, shortlists, exports, market-research records) created in each of the last ``months`` calendar
+    months (local time), oldest first; months without any are there with zeros."""
+    from .demand import month_start, period_months
+
+    wanted = period_months(months, now)
+    since = month_start(wanted[0])
+    lists = _per_month(Shortlist.objects.all(), "created_at", since)
+    exports = _per_month(ExportLog.objects.all(), "created_at", since)
+    records = _per_month(MarketResearchRecord.objects.all(), "created_at", since)
+    return [(month, lists.get(month, 0), exports.get(month, 0), records.get(month, 0)) for month in wanted]

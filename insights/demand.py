@@ -7,7 +7,7 @@ Demand signals of a cell (r, c) over a period (calendar months: the current one 
   cell), and how many of them found nothing;
 - needs published in r for c (count and estimated amounts) — from the needs module (``needs_by_cell``);
 - market-research records for r and c — from the buyers' workspace (``records_by_cell``).
-Those two return ``None`` while their data does not exist in this database: the dashboard says so.
+The needs return ``None`` while their data does not exist in this database: the dashboard says so.
 
 Completed months are read from their nightly roll-up (``SearchDemandMonth``), the current month (and any month not
 rolled up yet) from the events themselves, with the same counting (``count_cells``).
@@ -24,6 +24,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from buyers.models import MarketResearchRecord, RecordSource
 from suppliers.models import Category, CoverageLevel, Region
 
 from .coverage import CoverageFilters, coverage_by_category
@@ -193,10 +194,27 @@ def needs_by_cell(*, months: int, now: datetime) -> dict[tuple[str, str], tuple[
     return None
 
 
-def records_by_cell(*, months: int, now: datetime) -> dict[tuple[str, str], int] | None:
-    """Market-research records per (region, category). ``None``: the workspace's data is not in this database
-    yet."""
-    return None
+def record_cells(source: str, criteria: dict) -> set[tuple[str, str]]:
+    """The (region, category) cells a market-research record is about: the regions and categories its search
+    filtered, or its list's region and category. A record that names no region or no category is in no cell."""
+    if source == RecordSource.SHORTLIST:
+        regions, categories = [criteria.get("region")], [criteria.get("category")]
+    else:
+        filters = criteria.get("filters") or {}
+        regions, categories = filters.get("region") or [], filters.get("category") or []
+    return {(region, category) for region in regions if region for category in categories if category}
+
+
+def records_by_cell(*, months: int, now: datetime) -> dict[tuple[str, str], int]:
+    """Market-research records created in the period per (region, category); a record about several regions or
+    categories counts once in each of its cells."""
+    since = month_start(period_months(months, now)[0])
+    cells: dict[tuple[str, str], int] = defaultdict(int)
+    rows = MarketResearchRecord.objects.filter(created_at__gte=since).values_list("source", "criteria")
+    for source, criteria in rows.iterator(chunk_size=2000):
+        for cell in record_cells(source, criteria or {}):
+            cells[cell] += 1
+    return dict(cells)
 
 
 # --- Beside supply ---

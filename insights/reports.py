@@ -498,6 +498,30 @@ def adoption_report(*, now=None) -> Report:
         buyers_chart=charts.bar_chart(
             [(str(row[0]), [(row[1].value, "bar--found")]) for row in buyers_table.rows]
         ),
-        workspace_missing=adoption.workspace_activity_by_month(since=None) is None,
+    )
+    activity = report.add(
+        Table(
+            name="espace_de_travail",
+            caption=_("Listes, exportations et fiches de recherche de marché créées par mois"),
+            columns=[
+                Column(_("Mois"), numeric=False),
+                Column(_("Listes")),
+                Column(_("Exportations")),
+                Column(_("Fiches de recherche de marché")),
+            ],
+        )
+    )
+    rows = adoption.workspace_activity_by_month(now=now)
+    for month, lists, exports, records in rows:
+        activity.add(
+            Cell(month.isoformat(), text=date_format(month, "YEAR_MONTH_FORMAT")), lists, exports, records
+        )
+    report.context["activity_chart"] = charts.line_chart(
+        [date_format(row[0], "M Y") for row in rows],
+        [
+            ("series--lists", _("Listes"), [row[1] for row in rows]),
+            ("series--exports", _("Exportations"), [row[2] for row in rows]),
+            ("series--records", _("Fiches de recherche de marché"), [row[3] for row in rows]),
+        ],
     )
     return report
