@@ -209,6 +209,12 @@ def main(argv=None) -> int:
         action="store_true",
         help="then the staff dashboard and the cost of recording a search event (bench/dashboard.py)",
     )
+    parser.add_argument(
+        "--needs",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also measure the buyers' needs (bench/needs.py; default; --no-needs skips them)",
+    )
     args = parser.parse_args(argv)
 
     info = prepare(args.size, rebuild=args.rebuild, seed=args.seed)
@@ -239,6 +245,11 @@ def main(argv=None) -> int:
         progress=progress,
     )
     workspace = run_workspace(args, measured, progress)
+    needs = None
+    if args.needs:
+        from bench import needs as needs_bench
+
+        needs = needs_bench.run()
     machine = machine_info(connection)
     report = {
         "size": args.size,
@@ -250,8 +261,11 @@ def main(argv=None) -> int:
         "machine": machine,
         "database": info,
         "summaries": measured["summaries"],
-        "targets_missed": check_targets(args.size, measured["summaries"]) + workspace["targets_missed"],
+        "targets_missed": check_targets(args.size, measured["summaries"])
+        + workspace["targets_missed"]
+        + (needs["targets_missed"] if needs else []),
         "workspace": workspace["details"],
+        "needs": needs,
         "mix": measured["mix"],
         "slowest": measured["slowest"],
     }
@@ -269,6 +283,8 @@ def main(argv=None) -> int:
     print(format_table(measured["summaries"]))
     if args.dashboard:
         print("\n" + format_report(report["dashboard"]))
+    if needs:
+        print("\n" + needs_bench.format_table(needs))
     print(
         f"\nSearch index: a whole load (at a process's start) median {index_load['median_ms']} ms over "
         f"{INDEX_LOADS} loads; the check before each search {index_load['check_median_ms']} ms; "

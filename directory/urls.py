@@ -17,6 +17,7 @@ urlpatterns = [
     path("entreprises/", include("enterprises.urls")),
     path("", include("insights.urls")),
     path("", include("buyers.urls")),
+    path("", include("needs.urls")),
     path("", include("suppliers.urls")),
     path("api/", include("suppliers.api_urls")),
 ]

@@ -7,7 +7,6 @@ Demand signals of a cell (r, c) over a period (calendar months: the current one 
   cell), and how many of them found nothing;
 - needs published in r for c (count and estimated amounts) — from the needs module (``needs_by_cell``);
 - market-research records for r and c — from the buyers' workspace (``records_by_cell``).
-The needs return ``None`` while their data does not exist in this database: the dashboard says so.
 
 Completed months are read from their nightly roll-up (``SearchDemandMonth``), the current month (and any month not
 rolled up yet) from the events themselves, with the same counting (``count_cells``).
@@ -25,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from buyers.models import MarketResearchRecord, RecordSource
+from needs.models import Need
 from suppliers.models import Category, CoverageLevel, Region
 
 from .coverage import CoverageFilters, coverage_by_category
@@ -188,10 +188,31 @@ def search_demand_roll_up(*, now: datetime, retention_months: int) -> list[date]
 # --- Needs and market-research records (from other modules) ---
 
 
-def needs_by_cell(*, months: int, now: datetime) -> dict[tuple[str, str], tuple[int, int]] | None:
-    """Needs published per (region, category): count and estimated amounts. ``None``: the needs module's data is
-    not in this database yet."""
-    return None
+def needs_by_cell(*, months: int, now: datetime) -> dict[tuple[str, str], tuple[int, int]]:
+    """Needs published in the period per (region, category): how many, and the sum of their estimated amounts
+    (dollars; a need without an amount adds none). A need for all of Québec counts in every region; a need about
+    several regions or categories counts once in each of its cells."""
+    since = month_start(period_months(months, now)[0])
+    published = Need.objects.filter(published_at__gte=since)
+    all_codes = list(Region.objects.values_list("code", flat=True))
+    regions = defaultdict(set)
+    for need_id, region_id in Need.regions.through.objects.filter(need__in=published).values_list(
+        "need_id", "region_id"
+    ):
+        regions[need_id].add(region_id)
+    categories = defaultdict(set)
+    for need_id, category_id in Need.categories.through.objects.filter(need__in=published).values_list(
+        "need_id", "category_id"
+    ):
+        categories[need_id].add(category_id)
+    cells: dict[tuple[str, str], list] = defaultdict(lambda: [0, 0])
+    for need_id, all_quebec, amount in published.values_list("pk", "all_quebec", "estimated_amount"):
+        for region in all_codes if all_quebec else regions[need_id]:
+            for category in categories[need_id]:
+                cell = cells[(region, category)]
+                cell[0] += 1
+                cell[1] += int(amount or 0)
+    return {key: (count, amount) for key, (count, amount) in cells.items()}
 
 
 def record_cells(source: str, criteria: dict) -> set[tuple[str, str]]:
@@ -246,7 +267,7 @@ def demand_beside_supply(
     demand = search_demand(months=months, now=now, counts=counts)
     needs = needs_by_cell(months=months, now=now)
     records = records_by_cell(months=months, now=now)
-    for key in set(needs or {}) | set(records or {}):
+    for key in set(needs) | set(records):
         demand.setdefault(key, Demand())
     regions_by_code = {region.code: region for region in regions}
     categories_by_code = {category.code: category for category in categories}
@@ -254,12 +275,10 @@ def demand_beside_supply(
     for (region_code, category_code), cell_demand in demand.items():
         if region_code not in regions_by_code or category_code not in categories_by_code:
             continue
-        if needs is not None:
-            cell_demand.needs_published, cell_demand.needs_amount = needs.get(
-                (region_code, category_code), (0, 0)
-            )
-        if records is not None:
-            cell_demand.records = records.get((region_code, category_code), 0)
+        cell_demand.needs_published, cell_demand.needs_amount = needs.get(
+            (region_code, category_code), (0, 0)
+        )
+        cell_demand.records = records.get((region_code, category_code), 0)
         cells.append(
             DemandCell(
                 region=regions_by_code[region_code],

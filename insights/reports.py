@@ -10,7 +10,7 @@ from urllib.parse import quote
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext_lazy as _
 
 from buyers.models import OrganisationKind
@@ -316,10 +316,6 @@ def demand_report(*, months: int, now=None, full: str = "") -> Report:
         searches, empty = by_region.get(region.code, (0, 0))
         region_table.add(Cell(f"{region.name} ({region.code})"), searches, empty)
     cells = demand.demand_beside_supply(months=months, now=now, counts=counts)
-    needs_missing = demand.needs_by_cell(months=months, now=now) is None
-    records_missing = demand.records_by_cell(months=months, now=now) is None
-
-    pending = Cell(None, text=str(_("n. d.")))
     cell_base = reverse("insights:cell") + "?"
 
     region_labels = {region.code: f"{region.name} ({region.code})" for region in regions}
@@ -364,9 +360,9 @@ def demand_report(*, months: int, now=None, full: str = "") -> Report:
                 Cell(cell.level.value, text=level_labels[cell.level], level=cell.level.value),
                 cell.demand.searches,
                 cell.demand.empty_searches,
-                pending if needs_missing else cell.demand.needs_published,
-                pending if needs_missing else cell.demand.needs_amount,
-                pending if records_missing else cell.demand.records,
+                cell.demand.needs_published,
+                cell.demand.needs_amount,
+                cell.demand.records,
             )
 
     gaps = demand.ranked_gaps(cells)
@@ -408,8 +404,6 @@ def demand_report(*, months: int, now=None, full: str = "") -> Report:
         else None,
         gaps_shown=GAPS_SHOWN,
         demand_rows_shown=DEMAND_ROWS_SHOWN,
-        needs_missing=needs_missing,
-        records_missing=records_missing,
         months=months,
     )
     return report
@@ -418,9 +412,14 @@ def demand_report(*, months: int, now=None, full: str = "") -> Report:
 # --- Needs funnel ---
 
 
+# Months of submissions the funnel shows, the current one included.
+FUNNEL_MONTHS = 12
+
+
 def funnel_report(*, now=None) -> Report:
+    now = now or timezone.now()
     report = Report()
-    data = funnel.needs_funnel()
+    data = funnel.needs_funnel(since=demand.month_start(demand.period_months(FUNNEL_MONTHS, now)[0]))
     stages = report.add(
         Table(
             name="entonnoir",
@@ -445,13 +444,32 @@ def funnel_report(*, now=None) -> Report:
             columns=[Column(_("Motif"), numeric=False), Column(_("Réponses"))],
         )
     )
-    if data is not None:
-        for row in data.stages:
-            stages.add(*row)
-        for row in data.reasons:
-            reasons.add(*row)
+    kinds = dict(OrganisationKind.choices)
+    totals = [0, 0, 0, 0]
+    for month, kind, *counts in data.stages:
+        stages.add(
+            Cell(month.isoformat(), text=date_format(month, "YEAR_MONTH_FORMAT")),
+            Cell(str(kinds.get(kind, kind))),
+            *counts,
+        )
+        totals = [total + count for total, count in zip(totals, counts, strict=True)]
+    for row in data.reasons:
+        reasons.add(*row)
+    median = data.median_validation
     report.context.update(
-        funnel_missing=data is None, median_validation=data.median_validation if data else None
+        median_validation=(
+            _("%(hours)s h") % {"hours": number_format(round(median.total_seconds() / 3600, 1))}
+            if median is not None
+            else None
+        ),
+        stages_chart=charts.bar_chart(
+            [
+                (str(label), [(total, "bar--found")])
+                for label, total in zip(
+                    [_("Soumis"), _("Publiés"), _("Au moins un intérêt"), _("Attribués")], totals, strict=True
+                )
+            ]
+        ),
     )
     return report
 

@@ -13,3 +13,6 @@ REFUSED_CLAIM_MESSAGES = timedelta(days=90)
 # Anonymised search events (insights.SearchEvent: no user, no address, no text), then their monthly roll-ups;
 # purged by insights.tasks.purge_search_events.
 SEARCH_EVENTS_MONTHS = 24
+# A need's personal links (tokens), each enterprise's viewing time and its email log, counted from the need's
+# closing (or withdrawal, or refusal): twelve months. The need's aggregate facts stay (needs.services.needs_purge).
+CLOSED_NEEDS = timedelta(days=365)

@@ -15,6 +15,7 @@ from insights.models import CoverageSnapshot
 from insights.services import coverage_snapshot_take, listing_confirm, shift_months
 from suppliers.models import Accreditation, CoopType, LegalForm, Status, Supplier
 from tests.factories import BuyerFactory, MembershipFactory, SupplierFactory, UserFactory
+from tests.needs_factories import NeedFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -80,6 +81,10 @@ def test_the_admin_home_page_shows_what_waits_for_a_decision(curator_client, lis
     BuyerFactory(status="pending")
     BuyerFactory(status="pending")
     BuyerFactory(status="active")
+    NeedFactory(status="submitted", submitted_at=timezone.now())
+    NeedFactory(status="submitted", submitted_at=timezone.now())
+    NeedFactory(status="draft")
+    NeedFactory(status="changes_requested")
     response = curator_client.get(reverse("admin:index"))
     content = response.content.decode()
     block = content[content.index('id="waiting-for-decision"') :]
@@ -87,6 +92,7 @@ def test_the_admin_home_page_shows_what_waits_for_a_decision(curator_client, lis
     assert "Modifications de fiches</a></th><td>1</td>" in block
     assert "Demandes de gestion de fiches</a></th><td>2</td>" in block
     assert "Acheteurs en attente d&#x27;approbation</a></th><td>3</td>" in block
+    assert "Besoins en attente de validation</a></th><td>2</td>" in block
 
 
 def test_result_cards_show_when_each_listing_was_last_verified_or_confirmed(client, assert_max_sent_queries):

@@ -97,6 +97,8 @@ def criteria_summary(source: str, criteria: dict) -> list[tuple[str, str]]:
         if criteria.get("region"):
             lines.append((_("Région"), regions.get(criteria["region"], criteria["region"])))
         return lines
+    if source == RecordSource.NEED:
+        return need_criteria_summary(criteria, regions=regions, categories=categories)
     if source != RecordSource.SEARCH:
         return [(key, str(value)) for key, value in criteria.items()]
     filters = criteria.get("filters", {})
@@ -114,6 +116,30 @@ def criteria_summary(source: str, criteria: dict) -> list[tuple[str, str]]:
     for name, (label, names) in labels.items():
         if filters.get(name):
             lines.append((label, ", ".join(str(names.get(code, code)) for code in filters[name])))
+    return lines
+
+
+def need_criteria_summary(criteria: dict, *, regions: dict, categories: dict) -> list[tuple[str, str]]:
+    """A record made from a published need (needs.services.need_criteria): what the need asked, as codes."""
+    lines = [(_("Besoin"), f"{criteria.get('need', '')} — {criteria.get('title', '')}")]
+    if criteria.get("categories"):
+        lines.append((_("Catégories"), ", ".join(str(categories.get(c, c)) for c in criteria["categories"])))
+    if criteria.get("all_quebec"):
+        lines.append((_("Régions"), _("Tout le Québec")))
+    elif criteria.get("regions"):
+        lines.append((_("Régions"), ", ".join(str(regions.get(c, c)) for c in criteria["regions"])))
+    if criteria.get("accreditations"):
+        names = dict(Accreditation.choices)
+        lines.append(
+            (_("Accréditations"), ", ".join(str(names.get(c, c)) for c in criteria["accreditations"]))
+        )
+    if criteria.get("legal_forms"):
+        names = dict(LegalForm.choices)
+        lines.append(
+            (_("Formes juridiques"), ", ".join(str(names.get(c, c)) for c in criteria["legal_forms"]))
+        )
+    if criteria.get("response_deadline"):
+        lines.append((_("Date limite de réponse"), criteria["response_deadline"]))
     return lines
 
 
@@ -170,7 +196,6 @@ def record_create(request, buyer):
         request.POST or None, neqs=neqs, initial={**data.initial, "selected": sorted(data.preselected)}
     )
     organisation = buyer.organisation
-    today = timezone.localdate()
     if request.method == "POST" and form.is_valid():
         cleaned = form.cleaned_data
         chosen = set(cleaned["selected"])
@@ -197,6 +222,27 @@ def record_create(request, buyer):
             )
             return redirect(record)
     selected = set(form["selected"].value() or [])
+    return render(
+        request,
+        "buyers/record_form.html",
+        {
+            "form": form,
+            "data": data,
+            "criteria_lines": criteria_summary(data.source, data.criteria),
+            "suppliers": data.suppliers,
+            "selected": selected,
+            "truncated": data.results_count > len(data.suppliers),
+            "max_results": services.RECORD_MAX_RESULTS,
+            **indicative_context(form, organisation),
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+def indicative_context(form: RecordForm, organisation) -> dict:
+    """The threshold rules in force for the organisation and, once the form is valid, the indicative mode
+    (``buyers/_indicative.html``); used by every page that creates a record."""
+    today = timezone.localdate()
     indicative = None
     if form.is_bound and form.is_valid():
         indicative = services.indicative_rule(
@@ -210,23 +256,7 @@ def record_create(request, buyer):
         if organisation.regime
         else []
     )
-    return render(
-        request,
-        "buyers/record_form.html",
-        {
-            "form": form,
-            "data": data,
-            "criteria_lines": criteria_summary(data.source, data.criteria),
-            "suppliers": data.suppliers,
-            "selected": selected,
-            "truncated": data.results_count > len(data.suppliers),
-            "max_results": services.RECORD_MAX_RESULTS,
-            "rules": rules,
-            "indicative": indicative,
-            "organisation": organisation,
-        },
-        status=400 if form.is_bound else 200,
-    )
+    return {"rules": rules, "indicative": indicative, "organisation": organisation}
 
 
 def _organisation_record_or_404(buyer, reference) -> MarketResearchRecord:

@@ -1,9 +1,11 @@
-"""The admin's home page: what waits for a staff decision, and the way to the dashboard."""
+"""The admin's home page: what waits for a staff decision (revisions, claims, buyers, needs), and the way to the
+dashboard."""
 
 from django import template
 
 from buyers.models import Buyer
 from enterprises.models import ClaimRequest, Revision
+from needs.models import Need
 
 register = template.Library()
 
@@ -28,7 +30,12 @@ def waiting_counts() -> list[tuple[str, int, str]]:
         (
             _("Acheteurs en attente d'approbation"),
             Buyer.objects.pending().count(),
-            reverse("admin:buyers_buyer_changelist"),
+            reverse("admin:buyers_buyer_changelist") + "?status__exact=pending",
+        ),
+        (
+            _("Besoins en attente de validation"),
+            Need.objects.waiting_for_validation().count(),
+            reverse("admin:needs_need_changelist"),  # opens on the needs waiting for validation
         ),
     ]
 
