@@ -1,15 +1,19 @@
 """axe-core in Chromium over the staff dashboard's pages and the enterprises' confirmation page, in French and in
 English: zero WCAG 2.0/2.1 (and 2.2) A and AA violations, one h1, the language of the page."""
 
+import os
 from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from buyers.models import ExportLog, Shortlist
 from insights.models import ConfirmationRequest, SearchEvent
 from insights.services import confirmations_ask, coverage_snapshot_take, shift_months
-from tests.factories import MembershipFactory, UserFactory
+from needs.models import Answer, Recipient
+from tests.factories import BuyerFactory, BuyerOrganisationFactory, MembershipFactory, UserFactory
+from tests.needs_factories import published_need
 
 from .conftest import LANGUAGES
 from .test_accessibility import check_page_structure, open_page
@@ -47,7 +51,23 @@ def dashboard_data(catalogue):
     snow.save(update_fields=["last_verified_at"])
     MembershipFactory(supplier=snow)
     confirmations_ask()
+    # The buyers' side: an active buyer of a municipality, a list, an export, a need with an interested answer.
+    buyer = BuyerFactory(organisation=BuyerOrganisationFactory(kind="municipal", region_id="02"))
+    Shortlist.objects.create(
+        owner=buyer, name="Déneigement", region_id="02", category_id="entretien.deneigement"
+    )
+    ExportLog.objects.create(organisation_kind="municipal", kind="search", format="csv", rows=12)
+    need = published_need(recipients=1, author=buyer, regions=["02"], submitted_at=timezone.now())
+    Recipient.objects.filter(need=need).update(answer=Answer.INTERESTED, answered_at=timezone.now())
     return catalogue
+
+
+def _screenshot(page, language, path):
+    """With SCREENSHOT_DIR set, a full-page PNG of each dashboard page (for the pull request's description)."""
+    folder = os.environ.get("SCREENSHOT_DIR")
+    if folder:
+        name = path.strip("/").replace("/", "_").replace("?", "_").replace("&", "_").replace("=", "-")
+        page.screenshot(path=f"{folder}/{language}-{name}.png", full_page=True)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -58,6 +78,7 @@ def test_dashboard_pages(page, use_language, log_in, assert_accessible, dashboar
         open_page(page, path)
         check_page_structure(page, language)
         assert_accessible(page)
+        _screenshot(page, language, path)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
