@@ -248,3 +248,22 @@ def test_the_list_behind_a_cell_exports_as_csv_with_names_kept_as_text(curator_c
     assert (
         b[4] == catalogue["b"].last_verified_at.astimezone(timezone.get_current_timezone()).date().isoformat()
     )
+
+
+def test_a_supplier_serving_a_service_area_counts_in_its_region_as_the_search_finds_it():
+    from suppliers.models import ServiceArea, ServiceAreaKind
+
+    mrc = ServiceArea.objects.create(
+        code="TEST-MRC", name="MRC d'essai", kind=ServiceAreaKind.MRC, region_id="05"
+    )
+    local = SupplierFactory(regions=[], categories=["entretien.menager"])
+    local.areas_served.set([mrc])
+    menager = Category.objects.get(code="entretien.menager")
+    matrix = coverage_by_category(CoverageFilters(), categories=[menager])
+    assert (
+        matrix.count("05", "entretien.menager") == 1 == Supplier.objects.coverage("05", "entretien.menager")
+    )
+    assert (
+        matrix.count("06", "entretien.menager") == 0 == Supplier.objects.coverage("06", "entretien.menager")
+    )
+    assert list(cell_supplier_ids(CoverageFilters(), region_code="05", category=menager)) == [local.pk]
