@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "suppliers",
     "buyers",
     "enterprises",
+    "insights",
     "needs",
     "directory",
     "privacy",

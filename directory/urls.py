@@ -15,6 +15,7 @@ urlpatterns = [
     path("comptes/", include("allauth.urls")),
     path("compte/", include("privacy.urls")),
     path("entreprises/", include("enterprises.urls")),
+    path("", include("insights.urls")),
     path("", include("buyers.urls")),
     path("", include("needs.urls")),
     path("", include("suppliers.urls")),

@@ -36,6 +36,7 @@ def privacy(request):
         "refused_claim_messages_days": retention.REFUSED_CLAIM_MESSAGES.days,
         "closed_needs_days": retention.CLOSED_NEEDS.days,
         "task_jobs_hours": settings.TASK_JOBS_RETENTION_HOURS,
+        "search_events_months": retention.SEARCH_EVENTS_MONTHS,
     }
     return render(request, "directory/privacy.html", context)
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from .forms import SupplierSearchForm
+from .hooks import search_completed
 from .models import Supplier
 from .search import current_catalogue, search_suppliers
 
@@ -28,6 +29,7 @@ def supplier_list(request):
         )
     params = form.to_params()
     results = search_suppliers(params, catalogue=catalogue, clamp_page=False)
+    search_completed.send("api", request=request, params=params, count=results.count)
     suppliers = list(results.page) if results.page is not None else []
     list_url = request.build_absolute_uri(reverse("suppliers_api:list"))
     has_next = results.page is not None and results.page.has_next()

@@ -2938,3 +2938,24 @@ def generate_suppliers(count: int = 320, *, seed: int = 2026, status: str = "pub
             "status": status,
             "offerings": offerings,
         }
+
+
+# How long ago demo listings were last verified by staff: about 15 % never, the others mostly within two years.
+VERIFICATION_AGE_BANDS = [
+    (0.15, None),  # never verified
+    (0.50, (1, 182)),  # under 6 months
+    (0.75, (183, 365)),  # 6 to 12 months
+    (0.92, (366, 730)),  # 12 to 24 months
+    (1.00, (731, 1460)),  # 2 to 4 years
+]
+
+
+def verification_age_days(neq: str, *, seed: int = 2026) -> int | None:
+    """Days since the demo listing ``neq`` was last verified, or None if never; deterministic per NEQ and seed
+    (independent of the generator's own random sequence)."""
+    rng = random.Random(f"{seed}:{neq}")
+    roll = rng.random()
+    for limit, days in VERIFICATION_AGE_BANDS:
+        if roll < limit:
+            return None if days is None else rng.randint(*days)
+    return None

@@ -311,6 +311,23 @@ class Status(models.TextChoices):
     ARCHIVED = "archived", _("Archivée")
 
 
+class CoverageLevel(models.TextChoices):
+    """A coverage cell: *empty* at 0 suppliers, *thin* at 1 (no invitation of two local suppliers is possible),
+    covered from 2."""
+
+    EMPTY = "empty", _("Vide")
+    THIN = "thin", _("Mince")
+    COVERED = "covered", _("Couverte")
+
+    @classmethod
+    def of(cls, count: int) -> "CoverageLevel":
+        if count <= 0:
+            return cls.EMPTY
+        if count == 1:
+            return cls.THIN
+        return cls.COVERED
+
+
 class InvalidStatusChange(ValidationError):
     pass
 
@@ -369,6 +386,25 @@ class SupplierQuerySet(models.QuerySet):
     def with_accreditations(self, *accreditations):
         """Suppliers holding any of the given (staff-verified) accreditations."""
         return self.filter(accreditations__overlap=list(accreditations))
+
+    # --- Coverage, the staff dashboard's definitions (insights/; README glossary). One home each: the dashboard's
+    # fast counts (insights.coverage) are checked against these by the tests. ---
+    def serves(self, region_code):
+        """Suppliers that *serve* the region: published, with the region among their regions served or serving
+        all of Québec."""
+        return self.published().serving(region_code)
+
+    def covering(self, region_code, category_code):
+        """The suppliers counted in *coverage(r, c)*: serving the region and offering the category."""
+        return self.serves(region_code).offering(category_code)
+
+    def coverage(self, region_code, category_code) -> int:
+        """*coverage(r, c)*: the number of distinct suppliers serving region r with category c."""
+        return self.covering(region_code, category_code).count()
+
+    def coverage_level(self, region_code, category_code) -> "CoverageLevel":
+        """Whether the cell (r, c) is empty, thin or covered (``CoverageLevel.of``)."""
+        return CoverageLevel.of(self.coverage(region_code, category_code))
 
     def with_public_details(self):
         """What the public supplier page and API show, in four queries whatever the size of the listing."""

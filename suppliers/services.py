@@ -6,6 +6,7 @@ import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.apps import apps
 from django.db import connection, transaction
@@ -532,4 +533,20 @@ def demo_catalogue_load(*, count: int = 320, seed: int = 2026) -> ImportReport:
         for position, offering in enumerate(row["offerings"])
         if offering["category"] in categories
     )
+    _demo_verification_dates_stamp(
+        {neq: pk for neq, pk in suppliers.items() if pk not in with_offerings}, seed=seed
+    )
     return report
+
+
+def _demo_verification_dates_stamp(new_suppliers: dict[str, int], *, seed: int) -> None:
+    """Give the demo listings just loaded realistic dates of last verification (``demo_data``'s bands)."""
+    from . import demo_data
+
+    now = timezone.now()
+    stamped = []
+    for neq, pk in new_suppliers.items():
+        days = demo_data.verification_age_days(neq, seed=seed)
+        if days is not None:
+            stamped.append(Supplier(pk=pk, last_verified_at=now - timedelta(days=days)))
+    Supplier.objects.bulk_update(stamped, ["last_verified_at"], batch_size=500)

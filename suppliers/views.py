@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from .forms import PAGE_SIZES, SupplierSearchForm
+from .hooks import search_completed
 from .models import Accreditation, CoopType, LegalForm, Supplier
 from .search import Sort, current_catalogue, search_suppliers
 
@@ -27,6 +28,7 @@ def supplier_search(request):
         return render(request, "suppliers/search.html", {"form": form}, status=400)
     params = form.to_params()
     results = search_suppliers(params, catalogue=catalogue)
+    search_completed.send("page", request=request, params=params, count=results.count)
     suppliers = list(results.page.object_list)
     # Labels looked up once per page rather than through get_FOO_display() on every result.
     legal_forms, coop_types = dict(LegalForm.choices), dict(CoopType.choices)

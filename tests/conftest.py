@@ -20,6 +20,12 @@ def curator_client(client, curator):
 
 
 @pytest.fixture(autouse=True)
+def _search_events_written_at_once(settings):
+    # Search events are written in batches (insights.services.SearchEventBuffer); tests look at each one at once.
+    settings.SEARCH_EVENTS_BATCH = 1
+
+
+@pytest.fixture(autouse=True)
 def _language_reset_after_each_test():
     # The test client runs LocaleMiddleware in the test's own thread and Django never deactivates the language a
     # request activated: without this, a test that browses in English leaves later tests (and commands) in English.

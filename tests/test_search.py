@@ -427,10 +427,11 @@ def test_search_page_query_count_does_not_grow_with_page_size(
 ):
     params = {"q": "traiteur", "region": "01", "sector": "alimentation", "page_size": page_size}
     # Reference data (2), typo correction, catalogue version, search index (after a change), text matches (with
-    # the planner setting before them), ranks, the page of results.
-    with assert_max_sent_queries(9):
+    # the planner setting before them), ranks, the page of results; then the dates its listings were last checked
+    # and the search event recorded (insights).
+    with assert_max_sent_queries(11):
         client.get(SEARCH_URL, params)
-    with assert_max_sent_queries(8):
+    with assert_max_sent_queries(10):
         response = client.get(SEARCH_URL, params)
     assert len(response.context["suppliers"]) == page_size
 
@@ -438,7 +439,9 @@ def test_search_page_query_count_does_not_grow_with_page_size(
 def test_the_search_index_is_reused_until_the_catalogue_changes(client, catalogue, django_assert_num_queries):
     params = {"region": "01"}
     first = search(client, **params).context["results"]
-    with django_assert_num_queries(2):  # the catalogue version, the page of results
+    # The catalogue version, the page of results, the dates its listings were last checked (insights), the search
+    # event recorded (insights).
+    with django_assert_num_queries(4):
         second = search(client, **params).context["results"]
     assert second.facets == first.facets
     catalogue["traiteur"].suspend(reason="Fermeture temporaire")
