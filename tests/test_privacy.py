@@ -254,9 +254,9 @@ def test_account_page_summarises_the_data_and_offers_both_downloads(
     client, member, django_assert_max_num_queries
 ):
     client.force_login(member)
-    # One query per registered section of personal data (privacy/registry.py): the needs' and the dashboard's
-    # sections each add theirs.
-    with django_assert_max_num_queries(13):
+    # One query per registered section of personal data (privacy/registry.py): the buyers', the needs' and the
+    # dashboard's sections each add theirs.
+    with django_assert_max_num_queries(17):
         response = client.get(reverse("privacy:account"))
     assertContains(response, reverse("privacy:account_data_json"))
     assertContains(response, reverse("privacy:account_data_csv"))
