@@ -1,6 +1,7 @@
 import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.db import transaction
 
 from suppliers.models import Category, LegalForm, Offering, Region, Status, Supplier
 
@@ -26,6 +27,12 @@ class SupplierFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Supplier
         skip_postgeneration_save = True
+
+    @classmethod
+    def _generate(cls, strategy, params):
+        # The row and its regions in one transaction, as every writer does (the database checks them at commit).
+        with transaction.atomic():
+            return super()._generate(strategy, params)
 
     name = factory.Sequence(lambda n: f"Entreprise solidaire {n}")
     neq = factory.Sequence(lambda n: f"11{n:08d}")
