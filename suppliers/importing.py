@@ -138,12 +138,13 @@ def _too_many_rows(limits: FileLimits, line: int) -> FileTooLarge:
 
 def iter_csv(handle, limits: FileLimits = FileLimits()) -> Iterator[tuple[int, dict]]:
     reader = csv.reader(handle)
+    read = 0  # physical lines read up to the end of the last record
     try:
         header = [name.strip() for name in next(reader, [])]
         check_header(header)
-        line = reader.line_num
+        read = reader.line_num
         for values in reader:
-            start, line = line + 1, reader.line_num
+            start, read = read + 1, reader.line_num
             if limits.max_rows is not None and start - 1 > limits.max_rows:
                 raise _too_many_rows(limits, start)
             if not any(values):
@@ -153,7 +154,7 @@ def iter_csv(handle, limits: FileLimits = FileLimits()) -> Iterator[tuple[int, d
         # A cell beyond the reader's limit, an unclosed quote…: the reader cannot go on past this line.
         raise FileFormatError(
             _("Ligne %(line)s : fichier CSV illisible à partir de cette ligne (%(error)s).")
-            % {"line": reader.line_num + 1, "error": error}
+            % {"line": read + 1, "error": error}
         ) from error
 
 
