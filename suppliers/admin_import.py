@@ -2,7 +2,9 @@
 
 Both steps are ``suppliers.services.supplier_import``, the writer ``manage.py import_suppliers`` uses, so a rule
 of the import holds in both. The admin reads files within ``ADMIN_LIMITS`` (size, size unzipped, rows), checked
-before any row is kept; a larger file gets a message pointing to the command.
+while the file is read (its size on upload, its size unzipped before a workbook is opened, its rows as they
+stream: the import is all or nothing, so nothing of a file beyond them is written); a larger file gets a message
+pointing to the command.
 """
 
 import secrets
@@ -14,11 +16,13 @@ from django import forms
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from .importing import ADMIN_LIMITS, FileFormatError, iter_file
 from .services import supplier_import
@@ -35,25 +39,50 @@ class SupplierImportForm(forms.Form):
         label=gettext_lazy("Fichier"), widget=forms.FileInput(attrs={"accept": ".csv,.xlsx"})
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, too_large=False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.too_large = too_large
         self.fields["import_file"].help_text = _(
             "CSV (UTF-8) ou XLSX, colonnes décrites dans le README (« Import format ») ; au plus %(mb)s Mo et "
             "%(rows)s lignes ici, la commande « manage.py import_suppliers » au-delà."
         ) % {"mb": ADMIN_LIMITS.max_bytes // 2**20, "rows": ADMIN_LIMITS.max_rows}
 
+    def clean(self):
+        if self.too_large:  # the upload handler dropped the file: say why rather than that it is missing
+            self.errors.pop("import_file", None)
+            self.add_error(
+                "import_file",
+                _(
+                    "Le fichier dépasse %(max)s Mo : importez-le avec la commande « manage.py import_suppliers »."
+                )
+                % {"max": ADMIN_LIMITS.max_bytes // 2**20},
+            )
+        return self.cleaned_data
+
     def clean_import_file(self):
         upload = self.cleaned_data["import_file"]
         if not upload.name.lower().endswith(SUFFIXES):
             raise forms.ValidationError(_("Format de fichier non reconnu : utilisez .csv (UTF-8) ou .xlsx."))
-        if upload.size > ADMIN_LIMITS.max_bytes:
-            raise forms.ValidationError(
-                _(
-                    "Le fichier dépasse %(max)s Mo : importez-le avec la commande « manage.py import_suppliers »."
-                )
-                % {"max": ADMIN_LIMITS.max_bytes // 2**20}
-            )
         return upload
+
+
+class _BoundedUpload(FileUploadHandler):
+    """Counts an upload's bytes as they arrive: past the admin's bound the file is dropped (the rest of the
+    request is read but not kept) and the form says so, so a large file never reaches the disk."""
+
+    def new_file(self, *args, **kwargs):
+        super().new_file(*args, **kwargs)
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.received > ADMIN_LIMITS.max_bytes:
+            self.request.import_file_too_large = True
+            raise SkipFile
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
 
 
 def _store(upload) -> str:
@@ -78,14 +107,15 @@ def _stored(token: str) -> Path | None:
     return path if path.exists() else None
 
 
-def _rows_within_limits(path: Path) -> None:
-    """Read the file once within the admin's bounds (no row kept), so a file beyond them is refused before the
-    import starts."""
-    for _row in iter_file(path, ADMIN_LIMITS):
-        pass
-
-
+@csrf_exempt
 def supplier_import_view(model_admin, request):
+    """CSRF is checked here, once the bounded upload handler is in place (the middleware would read the upload
+    with the default handlers first)."""
+    request.upload_handlers.insert(0, _BoundedUpload(request))
+    return csrf_protect(lambda request: _import_view(model_admin, request))(request)
+
+
+def _import_view(model_admin, request):
     if not (model_admin.has_add_permission(request) and model_admin.has_change_permission(request)):
         raise PermissionDenied
     opts = model_admin.model._meta
@@ -96,12 +126,16 @@ def supplier_import_view(model_admin, request):
     }
     if request.method == "POST" and "confirm" in request.POST:
         return _confirm(model_admin, request, context)
-    form = SupplierImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    form = SupplierImportForm(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        too_large=getattr(request, "import_file_too_large", False),
+    )
+    if posted and form.is_valid():
         token = _store(form.cleaned_data["import_file"])
         path = _stored(token)
         try:
-            _rows_within_limits(path)
             report = supplier_import(
                 open_rows=lambda: iter_file(path, ADMIN_LIMITS), user=request.user, dry_run=True
             )

@@ -87,9 +87,9 @@ class FileTooLarge(FileFormatError):
 
 @dataclass(frozen=True)
 class FileLimits:
-    """Bounds checked while a file is opened and read, before its content is kept anywhere: its size, its size
-    once unzipped (an XLSX is a zip: a small file can expand to gigabytes) and its number of rows. ``None``: no
-    bound. Cells are bounded by the fields' maximum lengths (a CSV cell past ``CSV_CELL_MAX_CHARACTERS`` is
+    """Bounds of a file: its size (checked on upload), its size once unzipped (an XLSX is a zip: a small file can
+    expand to gigabytes; checked before the workbook is opened) and its number of rows (checked as they stream).
+    ``None``: no bound. Cells are bounded by the fields' maximum lengths (a CSV cell past ``CSV_CELL_MAX_CHARACTERS`` is
     refused by the reader)."""
 
     max_bytes: int | None = None
@@ -210,11 +210,6 @@ def iter_file(path: str | Path, limits: FileLimits = FileLimits()) -> Iterator[t
     """Yield (line number, row) from a CSV (UTF-8) or XLSX file, streaming, within ``limits``."""
     path = Path(path)
     suffix = path.suffix.lower()
-    if limits.max_bytes is not None and path.stat().st_size > limits.max_bytes:
-        raise FileTooLarge(
-            _("Le fichier dépasse %(max)s Mo : importez-le avec la commande « manage.py import_suppliers ».")
-            % {"max": limits.max_bytes // 2**20}
-        )
     if suffix == ".xlsx":
         with open(path, "rb") as handle:
             yield from iter_xlsx(handle, limits)

@@ -6,11 +6,12 @@ import csv
 import io
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
-from pytest_django.asserts import assertContains
+from pytest_django.asserts import assertContains, assertNotContains
 
 from enterprises import services as enterprise_services
 from suppliers import import_batches
@@ -187,6 +188,15 @@ def test_an_exported_row_changed_since_by_the_enterprise_is_a_conflict(draft_wit
     assert (supplier.phone, supplier.city) == ("418 555-1234", "Rimouski")
 
 
+def test_a_conflict_is_reported_with_the_other_problems_of_the_file(draft_with_member, tmp_path):
+    supplier, member = draft_with_member
+    exported = supplier_to_row(supplier)
+    member_edits(supplier, member, phone="418 555-1234")
+    rows = [supplier_row(neq="1145678902", legal_form="sarl"), {**exported, "city": "Matane"}]
+    errors, _summary = command_output(write_rows(tmp_path, rows))
+    assert "ligne 2, colonne « legal_form »" in errors and "ligne 3, colonne « version »" in errors
+
+
 def test_an_exported_row_of_an_unchanged_supplier_is_imported(draft_with_member, tmp_path):
     supplier, _member = draft_with_member
     import_file(write_rows(tmp_path, [{**supplier_to_row(supplier), "city": "Matane"}]))
@@ -261,9 +271,22 @@ def xlsx_bytes(rows) -> bytes:
     return handle.getvalue()
 
 
-def test_the_admin_refuses_a_file_larger_than_its_bound(curator_client, small_admin_limits):
+def test_the_admin_refuses_a_file_larger_than_its_bound_before_it_is_stored(
+    curator_client, small_admin_limits, monkeypatch
+):
+    from django.core.files.uploadhandler import TemporaryFileUploadHandler
+
+    monkeypatch.setattr(
+        settings, "FILE_UPLOAD_MAX_MEMORY_SIZE", 1000
+    )  # larger uploads go to a temporary file
+    monkeypatch.setattr(
+        TemporaryFileUploadHandler, "receive_data_chunk", lambda *a: pytest.fail("the file was stored")
+    )
     response = admin_import(curator_client, b"x" * 30_000)
-    assertContains(response, "importez-le avec la commande « manage.py import_suppliers »")
+    assertContains(
+        response, "Le fichier dépasse 0 Mo : importez-le avec la commande « manage.py import_suppliers »"
+    )
+    assertNotContains(response, "Ce champ est obligatoire")
     assert not Supplier.objects.exists()
 
 
@@ -294,6 +317,29 @@ def test_a_confirmation_needs_the_signed_name_of_a_previewed_file(curator_client
         reverse("admin:suppliers_supplier_import"), {"token": "../../etc/passwd", "confirm": "1"}, follow=True
     )
     assertContains(response, "Ce fichier n&#x27;est plus disponible")
+
+
+def test_a_confirmation_of_a_stored_file_needs_its_signature(curator_client):
+    from django.core import signing
+
+    from suppliers.admin_import import UPLOAD_SALT
+
+    preview = admin_import(curator_client, csv_of([supplier_row()]).encode())
+    name = signing.loads(preview.context["token"], salt=UPLOAD_SALT)
+    response = curator_client.post(
+        reverse("admin:suppliers_supplier_import"), {"token": name, "confirm": "1"}, follow=True
+    )
+    assertContains(response, "Ce fichier n&#x27;est plus disponible")
+    assert not Supplier.objects.exists()
+
+
+def test_the_admin_import_checks_its_csrf_token(curator):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(curator)
+    response = admin_import(client, csv_of([supplier_row()]).encode())
+    assert response.status_code == 403 and not Supplier.objects.exists()
 
 
 def test_only_staff_who_may_add_and_change_suppliers_import(client, db):
