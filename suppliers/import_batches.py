@@ -102,13 +102,19 @@ def refused(cursor) -> list[RowError]:
     allowed = [(old, new) for old, targets in Supplier.ALLOWED_TRANSITIONS.items() for new in targets]
     cursor.execute(
         f"""
-        SELECT r.line, r.current_status, r.status,
-            r.current_status IS NOT NULL AND r.current_status <> r.status
-                AND (r.current_status, r.status) NOT IN (SELECT * FROM unnest(%(old)s::text[], %(new)s::text[])),
-            r.status = ANY(%(with_reason)s) AND r.current_status IS DISTINCT FROM r.status AND r.status_reason = '',
-            r.changed AND r.version IS NOT NULL AND s.updated_at IS DISTINCT FROM r.version, s.updated_at
-        FROM import_rows r LEFT JOIN {Supplier._meta.db_table} s ON s.id = r.supplier_id
-        ORDER BY r.line
+        SELECT * FROM (
+            SELECT r.line, r.current_status, r.status,
+                r.current_status IS NOT NULL AND r.current_status <> r.status
+                    AND (r.current_status, r.status) NOT IN (SELECT * FROM unnest(%(old)s::text[], %(new)s::text[]))
+                    AS forbidden,
+                r.status = ANY(%(with_reason)s) AND r.current_status IS DISTINCT FROM r.status
+                    AND r.status_reason = '' AS no_reason,
+                r.changed AND r.version IS NOT NULL AND s.updated_at IS DISTINCT FROM r.version AS stale,
+                s.updated_at
+            FROM import_rows r LEFT JOIN {Supplier._meta.db_table} s ON s.id = r.supplier_id
+        ) checked
+        WHERE forbidden OR no_reason OR stale
+        ORDER BY line
         """,
         {
             "old": [old for old, _new in allowed],
