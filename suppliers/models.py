@@ -394,11 +394,12 @@ def service_area_trigger(name, operation, supplier_id):
         when=pgtrigger.After,
         operation=operation,
         timing=pgtrigger.Deferred,
+        # Two lookups by index, the links first: an anti-join here was planned as a scan of the links, run for
+        # every row an import writes.
         func=f"""
-        IF EXISTS (
-            SELECT 1 FROM suppliers_supplier s WHERE s.id = {supplier_id} AND NOT s.serves_all_quebec
-            AND NOT EXISTS (SELECT 1 FROM suppliers_supplier_regions_served l WHERE l.supplier_id = s.id)
-        ) THEN
+        IF NOT EXISTS (SELECT 1 FROM suppliers_supplier_regions_served l WHERE l.supplier_id = {supplier_id})
+            AND EXISTS (SELECT 1 FROM suppliers_supplier s WHERE s.id = {supplier_id} AND NOT s.serves_all_quebec)
+        THEN
             RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'supplier_serves_a_region',
                 MESSAGE = format('supplier %s serves neither all of Québec nor any region', {supplier_id});
         END IF;
