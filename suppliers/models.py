@@ -385,15 +385,24 @@ class SupplierQuerySet(models.QuerySet):
         )
 
 
+# Set (transaction-local) by the import, whose rows are checked for the rule before they are written: queuing an
+# event per row it writes cost more than the import itself (bench/README.md).
+SERVICE_AREA_CHECKED_SETTING = "suppliers.service_area_checked"
+
+
 def service_area_trigger(name, operation, supplier_id):
     """The database's half of "all of Québec or at least one region": a constraint trigger deferred to the commit,
     so that a supplier and its regions can be written by several statements of one transaction (the ORM, the
-    import). It reads the supplier as it is at the commit (written again or deleted since: that state counts)."""
+    admin, raw SQL). It reads the supplier as it is at the commit (written again or deleted since: that state
+    counts)."""
     return pgtrigger.Trigger(
         name=name,
         when=pgtrigger.After,
         operation=operation,
         timing=pgtrigger.Deferred,
+        condition=pgtrigger.Condition(
+            f"current_setting('{SERVICE_AREA_CHECKED_SETTING}', true) IS DISTINCT FROM 'on'"
+        ),
         # Two lookups by index, the links first: an anti-join here was planned as a scan of the links, run for
         # every row an import writes.
         func=f"""

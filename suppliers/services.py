@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 
 from . import import_batches
 from .importing import RowError, RowValidator, SupplierRow
-from .models import Category, Offering, Status, Supplier
+from .models import SERVICE_AREA_CHECKED_SETTING, Category, Offering, Status, Supplier
 from .validators import normalize_neq
 
 # The report lists the first problems of a file; past them it only counts (a file of 50,000 bad rows gives a
@@ -146,16 +146,19 @@ def _frequent_thread_switches():
 
 @contextlib.contextmanager
 def _import_session():
-    """The import's transaction-local state: the triggers leave search documents to it, and the NEQs met so far
+    """The import's transaction-local state: the triggers leave search documents to it, and the check that each
+    supplier serves a region (its rows are checked before they are written: ``RowValidator``); the NEQs met so far
     (see ``_repeated_neqs``) are emptied in case an earlier import of the same transaction left them. On success
     the documents setting is given back (a savepoint's release keeps it: a caller's later writes compute
     documents)."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT current_setting('suppliers.import_documents', true), "
-            "set_config('suppliers.import_documents', 'on', true)"
+            "current_setting(%(checked)s, true), "
+            "set_config('suppliers.import_documents', 'on', true), set_config(%(checked)s, 'on', true)",
+            {"checked": SERVICE_AREA_CHECKED_SETTING},
         )
-        previous = cursor.fetchone()[0] or ""
+        previous, previous_checked = (value or "" for value in cursor.fetchone()[:2])
         cursor.execute(
             "CREATE TEMPORARY TABLE IF NOT EXISTS import_neqs (neq text PRIMARY KEY, line integer NOT NULL) "
             "ON COMMIT DROP"
@@ -163,7 +166,10 @@ def _import_session():
         cursor.execute("TRUNCATE import_neqs")
     yield
     with connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('suppliers.import_documents', %s, true)", [previous])
+        cursor.execute(
+            "SELECT set_config('suppliers.import_documents', %s, true), set_config(%s, %s, true)",
+            [previous, SERVICE_AREA_CHECKED_SETTING, previous_checked],
+        )
 
 
 class _ImportWriter:

@@ -394,3 +394,10 @@ def test_a_supplier_and_its_regions_written_in_one_transaction_are_accepted(db):
     quebec = SupplierFactory(regions=[], serves_all_quebec=True)
     check_deferred_constraints()
     assert quebec.pk
+
+
+def test_after_an_import_the_database_checks_regions_again_in_the_same_transaction(db, tmp_path):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        assert supplier_import(open_rows=lambda: enumerate([supplier_row()], start=2)).ok
+        SupplierFactory(regions=[])
+        check_deferred_constraints()
