@@ -391,7 +391,8 @@ SERVICE_AREA_CHECKED_SETTING = "suppliers.service_area_checked"
 
 
 def service_area_trigger(name, operation, supplier_id):
-    """The database's half of "all of Québec or at least one region": a constraint trigger deferred to the commit,
+    """The database's half of "all of Québec or at least one region" (or a service area in one, which the search
+    counts as serving part of its region): a constraint trigger deferred to the commit,
     so that a supplier and its regions can be written by several statements of one transaction (the ORM, the
     admin, raw SQL). It reads the supplier as it is at the commit (written again or deleted since: that state
     counts)."""
@@ -407,10 +408,11 @@ def service_area_trigger(name, operation, supplier_id):
         # every row an import writes.
         func=f"""
         IF NOT EXISTS (SELECT 1 FROM suppliers_supplier_regions_served l WHERE l.supplier_id = {supplier_id})
+            AND NOT EXISTS (SELECT 1 FROM suppliers_supplier_areas_served l WHERE l.supplier_id = {supplier_id})
             AND EXISTS (SELECT 1 FROM suppliers_supplier s WHERE s.id = {supplier_id} AND NOT s.serves_all_quebec)
         THEN
             RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'supplier_serves_a_region',
-                MESSAGE = format('supplier %s serves neither all of Québec nor any region', {supplier_id});
+                MESSAGE = format('supplier %s serves neither all of Québec nor any region or area', {supplier_id});
         END IF;
         RETURN NULL;""",
     )
@@ -821,7 +823,14 @@ class SupplierRegionLink(Supplier.regions_served.through):
 class SupplierAreaLink(Supplier.areas_served.through):
     class Meta:
         proxy = True
-        triggers = link_triggers("search_area_link", text=False)
+        triggers = [
+            *link_triggers("search_area_link", text=False),
+            service_area_trigger(
+                "supplier_area_removed",
+                pgtrigger.Delete | pgtrigger.UpdateOf("supplier_id"),
+                "OLD.supplier_id",
+            ),
+        ]
 
 
 class SupplierCategoryLink(Supplier.categories.through):

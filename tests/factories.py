@@ -50,6 +50,11 @@ class SupplierFactory(factory.django.DjangoModelFactory):
             obj.regions_served.set(extracted if extracted is not None else [obj.head_office_region_id])
 
     @factory.post_generation
+    def areas(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.areas_served.set(extracted)
+
+    @factory.post_generation
     def categories(obj, create, extracted, **kwargs):
         if create:
             obj.categories.set(extracted if extracted is not None else ["entretien.menager"])

@@ -367,7 +367,7 @@ def check_deferred_constraints():
 
 
 def test_the_database_refuses_a_supplier_serving_no_region(db):
-    with pytest.raises(IntegrityError, match="serves neither all of Québec nor any region"):
+    with pytest.raises(IntegrityError, match="serves neither all of Québec nor any region or area"):
         with transaction.atomic():
             SupplierFactory(regions=[])
             check_deferred_constraints()
@@ -394,6 +394,17 @@ def test_a_supplier_and_its_regions_written_in_one_transaction_are_accepted(db):
     quebec = SupplierFactory(regions=[], serves_all_quebec=True)
     check_deferred_constraints()
     assert quebec.pk
+
+
+def test_a_supplier_serving_only_a_service_area_is_accepted_and_its_last_area_kept(db):
+    from suppliers.models import ServiceArea
+
+    area = ServiceArea.objects.create(code="mrc-test", name="MRC d'essai", kind="mrc", region_id="01")
+    supplier = SupplierFactory(regions=[], areas=[area])
+    check_deferred_constraints()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        supplier.areas_served.clear()
+        check_deferred_constraints()
 
 
 def test_after_an_import_the_database_checks_regions_again_in_the_same_transaction(db, tmp_path):
