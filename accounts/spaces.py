@@ -1,7 +1,7 @@
 """Where each kind of user lands after logging in or confirming their address: their own space.
 
-One table keyed by kind of user: a new kind (buyers' own space, for instance) is a new ``UserKind`` member, a
-line in ``user_kind`` and a line in ``SPACES``.
+One table keyed by kind of user: a new kind is a new ``UserKind`` member, a line in ``user_kind`` and a line in
+``SPACES``.
 """
 
 from django.db import models
@@ -16,7 +16,7 @@ class UserKind(models.TextChoices):
 
 SPACES = {
     UserKind.STAFF: "admin:index",
-    UserKind.BUYER: "home",
+    UserKind.BUYER: "buyers:home",
     # Anyone else signed up through « Inscrire mon entreprise »: the enterprise space, listings or not.
     UserKind.ENTERPRISE: "enterprises:dashboard",
 }

@@ -153,8 +153,6 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
-# Each kind of user lands in their own space; buyers become active on confirming an address of their body.
-ACCOUNT_ADAPTER = "buyers.adapter.AccountAdapter"
 ACCOUNT_UNIQUE_EMAIL = True
 # Emails carry no subject prefix: the sender's name is the site's name in the email's language (directory/site.py).
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""

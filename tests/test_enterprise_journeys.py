@@ -117,7 +117,7 @@ def test_a_confirmation_link_opened_in_another_browser_does_not_log_in(client, d
 
 @pytest.mark.parametrize(
     ("kind", "space"),
-    [("enterprise", "enterprises:dashboard"), ("staff", "admin:index"), ("buyer", "home")],
+    [("enterprise", "enterprises:dashboard"), ("staff", "admin:index"), ("buyer", "buyers:home")],
 )
 def test_logging_in_sends_each_kind_of_user_to_their_own_space(client, db, kind, space):
     if kind == "buyer":

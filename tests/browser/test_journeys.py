@@ -49,7 +49,7 @@ def test_buyer_finds_a_supplier_by_text_and_region(page, catalogue, assert_acces
 
     # Narrow to the region served, with the filter checkbox and the apply button.
     page.get_by_role("checkbox", name=re.compile("Saguenay–Lac-Saint-Jean")).check()
-    submit(page, page.locator(".filters button[type=submit]"))
+    submit(page, page.locator(".filters button[type=submit]:not(.button--secondary)"))
     assert "region=02" in page.url
     assert page.get_by_role("status").first.inner_text().strip().startswith("1 ")
     assert_accessible(page)

@@ -243,7 +243,8 @@ def test_the_real_worker_sends_the_weekly_digest(buyer_a, caterers, monkeypatch)
     tasks.send_weekly_digests.defer(timestamp=0)
     run_worker_until_idle()
 
-    jobs = ProcrastinateJob.objects.order_by("id")
+    # The worker may also defer periodic housekeeping that falls due while it runs: only the buyers' jobs count.
+    jobs = ProcrastinateJob.objects.filter(task_name__startswith="buyers.").order_by("id")
     assert [(job.task_name, job.status) for job in jobs] == [
         ("buyers.tasks.send_weekly_digests", "succeeded"),
         ("buyers.tasks.saved_search_digest", "succeeded"),
