@@ -111,6 +111,8 @@ def _without_triggers(cursor) -> None:
     if cursor.fetchone()[0]:
         cursor.execute("SET session_replication_role = replica")
     cursor.execute("SET suppliers.import_documents = 'on'")
+    # Every generated row serves all of Québec or regions, loaded by the same load: no check queued per row.
+    cursor.execute("SET suppliers.service_area_checked = 'on'")
 
 
 def _copy_file(cursor, table, columns, handle):
@@ -367,7 +369,8 @@ def load_suppliers(
                 cursor.execute("SET LOCAL synchronous_commit = off")
                 cursor.execute(
                     "SELECT current_setting('suppliers.import_documents', true), "
-                    "set_config('suppliers.import_documents', 'on', true)"
+                    "set_config('suppliers.import_documents', 'on', true), "
+                    "set_config('suppliers.service_area_checked', 'on', true)"
                 )
                 previous = cursor.fetchone()[0] or ""
                 constraints, indexes = _secondary_schema(cursor)
@@ -387,6 +390,7 @@ def load_suppliers(
                 timings["documents"] = time.perf_counter() - step
                 _rebuild_schema(cursor, [], later, timings, prefix="document_")
                 cursor.execute("SELECT set_config('suppliers.import_documents', %s, true)", [previous])
+                cursor.execute("SELECT set_config('suppliers.service_area_checked', '', true)")
                 cursor.execute("SELECT suppliers_search_reference_changed(true)")
         else:
             if connection.in_atomic_block:
@@ -437,6 +441,7 @@ def load_suppliers(
                 _rebuild_schema(cursor, constraints, [i for i in indexes if i not in later], timings)
                 cursor.execute("RESET session_replication_role")
                 cursor.execute("RESET suppliers.import_documents")
+                cursor.execute("RESET suppliers.service_area_checked")
             step = time.perf_counter()
             _documents_in_parallel(
                 formatter.counts["suppliers"], connection_params=connection_params, workers=workers

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from suppliers.logos import LOGO_MAX_SIDE, clean_logo
 from suppliers.models import (
     MAX_OFFERINGS,
+    OFFERING_DESCRIPTION_MAX_LENGTH,
     Accreditation,
     Category,
     OfferingKind,
@@ -158,7 +159,10 @@ class OfferingForm(forms.Form):
     kind = forms.ChoiceField(label=_("Nature"), choices=OfferingKind.choices, initial=OfferingKind.SERVICE)
     title = forms.CharField(label=_("Titre de l'offre"), max_length=200)
     description = forms.CharField(
-        label=_("Description de l'offre"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Description de l'offre"),
+        required=False,
+        max_length=OFFERING_DESCRIPTION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     category = forms.ChoiceField(label=_("Catégorie"))
 

@@ -8,13 +8,16 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.db import connection
 from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from import_export.admin import ImportExportModelAdmin
+from django.views.decorators.csrf import csrf_exempt
+from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_import import supplier_import_view
 from .logos import clean_logo, delete_logo_file_on_commit
 from .models import (
     MAX_OFFERINGS,
@@ -136,10 +139,13 @@ class StatusReasonForm(forms.Form):
 
 
 @admin.register(Supplier)
-class SupplierAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+class SupplierAdmin(ExportMixin, SimpleHistoryAdmin):
     form = SupplierAdminForm
+    # Export through django-import-export (cells neutralised by the resource); import through the import service
+    # (``suppliers.admin_import``), the command's writer.
     resource_classes = [SupplierResource]
     formats = [CSV, XLSX]
+    change_list_template = "admin/suppliers/supplier/change_list.html"
     list_display = [
         "name",
         "neq",
@@ -212,6 +218,21 @@ class SupplierAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
         ),
     ]
     actions = ["publish", "suspend", "archive", "mark_verified"]
+
+    def get_urls(self):
+        view = csrf_exempt(lambda request: supplier_import_view(self, request))  # checked in the view
+        view = self.admin_site.admin_view(view)
+        return [
+            path("import/", view, name=f"{self.opts.app_label}_{self.opts.model_name}_import"),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "has_import_permission": self.has_add_permission(request) and self.has_change_permission(request),
+        }
+        return super().changelist_view(request, extra_context)
 
     def get_ordering(self, request):
         """Search results come newest first unless a column is chosen: names containing a word cluster in name

@@ -5,7 +5,8 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, Func, OuterRef, Q
-from django.db.models.functions import Upper
+from django.db.models.functions import Length, Upper
+from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -420,6 +421,39 @@ class SupplierQuerySet(models.QuerySet):
         )
 
 
+# Set (transaction-local) by the import, whose rows are checked for the rule before they are written: queuing an
+# event per row it writes cost more than the import itself (bench/README.md).
+SERVICE_AREA_CHECKED_SETTING = "suppliers.service_area_checked"
+
+
+def service_area_trigger(name, operation, supplier_id):
+    """The database's half of "all of Québec or at least one region" (or a service area in one, which the search
+    counts as serving part of its region): a constraint trigger deferred to the commit,
+    so that a supplier and its regions can be written by several statements of one transaction (the ORM, the
+    admin, raw SQL). It reads the supplier as it is at the commit (written again or deleted since: that state
+    counts)."""
+    return pgtrigger.Trigger(
+        name=name,
+        when=pgtrigger.After,
+        operation=operation,
+        timing=pgtrigger.Deferred,
+        condition=pgtrigger.Condition(
+            f"current_setting('{SERVICE_AREA_CHECKED_SETTING}', true) IS DISTINCT FROM 'on'"
+        ),
+        # Two lookups by index, the links first: an anti-join here was planned as a scan of the links, run for
+        # every row an import writes.
+        func=f"""
+        IF NOT EXISTS (SELECT 1 FROM suppliers_supplier_regions_served l WHERE l.supplier_id = {supplier_id})
+            AND NOT EXISTS (SELECT 1 FROM suppliers_supplier_areas_served l WHERE l.supplier_id = {supplier_id})
+            AND EXISTS (SELECT 1 FROM suppliers_supplier s WHERE s.id = {supplier_id} AND NOT s.serves_all_quebec)
+        THEN
+            RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'supplier_serves_a_region',
+                MESSAGE = format('supplier %s serves neither all of Québec nor any region or area', {supplier_id});
+        END IF;
+        RETURN NULL;""",
+    )
+
+
 def logo_upload_to(instance, filename):
     """logos/<NEQ>-<name>, where suppliers.logos names the file from its content and format."""
     return f"logos/{instance.neq}-{filename}"
@@ -431,9 +465,16 @@ SERVICE_AREA_REQUIRED = _(
 )
 
 
+# The longest texts a listing holds, the same in the model, every form and the import (a description longer than
+# this would also outgrow what PostgreSQL's text search accepts of a document).
+DESCRIPTION_MAX_LENGTH = 5000
+OFFERING_DESCRIPTION_MAX_LENGTH = 2000
+STATUS_REASON_MAX_LENGTH = 1000
+
+
 def validate_service_area(*, serves_all_quebec: bool, regions) -> None:
     """A supplier serves all of Québec or at least one region; the forms and ``Supplier.set_regions_served`` check
-    it here. (A constraint cannot see the many-to-many rows.)"""
+    it here, so that people see the message; the database holds it too (``service_area_trigger``)."""
     if not serves_all_quebec and not regions:
         raise ValidationError(SERVICE_AREA_REQUIRED, code="service_area_required")
 
@@ -459,8 +500,10 @@ class Supplier(models.Model):
         default=list,
         blank=True,
     )
-    description_fr = models.TextField(_("description (français)"))
-    description_en = models.TextField(_("description (anglais)"), blank=True)
+    description_fr = models.TextField(_("description (français)"), max_length=DESCRIPTION_MAX_LENGTH)
+    description_en = models.TextField(
+        _("description (anglais)"), max_length=DESCRIPTION_MAX_LENGTH, blank=True
+    )
     website = HttpsURLField(_("site web"), blank=True)
     email = models.EmailField(_("courriel public"), blank=True)
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)
@@ -500,7 +543,9 @@ class Supplier(models.Model):
     status = models.CharField(
         _("statut"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
-    status_reason = models.TextField(_("motif du dernier changement de statut"), blank=True)
+    status_reason = models.TextField(
+        _("motif du dernier changement de statut"), max_length=STATUS_REASON_MAX_LENGTH, blank=True
+    )
     status_changed_at = models.DateTimeField(_("statut changé le"), null=True, blank=True)
     last_verified_at = models.DateTimeField(_("dernière vérification le"), null=True, blank=True)
     last_verified_by = models.ForeignKey(
@@ -548,6 +593,16 @@ class Supplier(models.Model):
                 name="supplier_employees_band_valid",
             ),
             models.CheckConstraint(condition=~Q(description_fr=""), name="supplier_description_fr_required"),
+            *(
+                models.CheckConstraint(
+                    condition=LessThanOrEqual(Length(name), limit), name=f"supplier_{name}_length"
+                )
+                for name, limit in (
+                    ("description_fr", DESCRIPTION_MAX_LENGTH),
+                    ("description_en", DESCRIPTION_MAX_LENGTH),
+                    ("status_reason", STATUS_REASON_MAX_LENGTH),
+                )
+            ),
         ]
         indexes = [
             # Admin search (icontains compiles to UPPER(name) LIKE …) stays indexed at a million rows.
@@ -570,6 +625,11 @@ class Supplier(models.Model):
             ),
         ]
         triggers = [
+            service_area_trigger(
+                "supplier_serves_a_region",
+                pgtrigger.Insert | pgtrigger.UpdateOf("serves_all_quebec"),
+                "NEW.id",
+            ),
             pgtrigger.Trigger(
                 name="search_supplier_inserted",
                 **AFTER_INSERT_ROWS,
@@ -731,7 +791,7 @@ class Offering(models.Model):
         _("nature"), max_length=10, choices=OfferingKind.choices, default=OfferingKind.SERVICE
     )
     title = models.CharField(_("titre"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), max_length=OFFERING_DESCRIPTION_MAX_LENGTH, blank=True)
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, related_name="offerings", verbose_name=_("catégorie")
     )
@@ -746,6 +806,10 @@ class Offering(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=OfferingKind.values), name="offering_kind_valid"),
             models.CheckConstraint(condition=~Q(title=""), name="offering_title_required"),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("description"), OFFERING_DESCRIPTION_MAX_LENGTH),
+                name="offering_description_length",
+            ),
         ]
         # Titles and descriptions are in the supplier's search document.
         triggers = [
@@ -783,13 +847,27 @@ class Offering(models.Model):
 class SupplierRegionLink(Supplier.regions_served.through):
     class Meta:
         proxy = True
-        triggers = link_triggers("search_region_link", text=False)
+        triggers = [
+            *link_triggers("search_region_link", text=False),
+            service_area_trigger(
+                "supplier_region_removed",
+                pgtrigger.Delete | pgtrigger.UpdateOf("supplier_id"),
+                "OLD.supplier_id",
+            ),
+        ]
 
 
 class SupplierAreaLink(Supplier.areas_served.through):
     class Meta:
         proxy = True
-        triggers = link_triggers("search_area_link", text=False)
+        triggers = [
+            *link_triggers("search_area_link", text=False),
+            service_area_trigger(
+                "supplier_area_removed",
+                pgtrigger.Delete | pgtrigger.UpdateOf("supplier_id"),
+                "OLD.supplier_id",
+            ),
+        ]
 
 
 class SupplierCategoryLink(Supplier.categories.through):

@@ -1,5 +1,6 @@
 """Work on the catalogue that spans several models: importing suppliers in bulk, loading the demo catalogue."""
 
+import contextlib
 import queue
 import sys
 import threading
@@ -8,18 +9,21 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.apps import apps
 from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from . import import_batches
 from .importing import RowError, RowValidator, SupplierRow
-from .models import Category, Offering, Status, Supplier
-from .search import SEARCH_DOCUMENT_TABLE
+from .models import SERVICE_AREA_CHECKED_SETTING, Category, Offering, Status, Supplier
 from .validators import normalize_neq
 
-RegionLink = Supplier.regions_served.through
-CategoryLink = Supplier.categories.through
+# The report lists the first problems of a file; past them it only counts (a file of 50,000 bad rows gives a
+# report a person reads, in the memory of a few rows).
+MAX_REPORTED_ERRORS = 100
+# Rows the admin's preview lists (created or changed, in file order).
+PREVIEW_ROWS = 200
 
 
 @dataclass
@@ -29,18 +33,39 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     dry_run: bool = False
-    errors: list[RowError] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)  # the first MAX_REPORTED_ERRORS
+    errors_not_listed: int = 0
+    preview: list[tuple] = field(default_factory=list)  # (line, neq, name, created) of the first written rows
 
     @property
     def ok(self) -> bool:
         return not self.errors
 
+    @property
+    def error_count(self) -> int:
+        return len(self.errors) + self.errors_not_listed
+
+    def add_errors(self, errors) -> None:
+        for error in errors:
+            if len(self.errors) < MAX_REPORTED_ERRORS:
+                self.errors.append(error)
+            else:
+                self.errors_not_listed += 1
+
     def summary(self) -> str:
         if self.errors:
-            return _("%(count)s erreur(s) dans %(rows)s ligne(s) : rien n'a été importé.") % {
-                "count": len(self.errors),
-                "rows": len({error.line for error in self.errors}),
-            }
+            text = ngettext(
+                "%(count)s problème : rien n'a été importé.",
+                "%(count)s problèmes : rien n'a été importé.",
+                self.error_count,
+            ) % {"count": self.error_count}
+            if self.errors_not_listed:
+                text += " " + ngettext(
+                    "Les %(listed)s premiers sont listés ; %(more)s autre n'est pas listé.",
+                    "Les %(listed)s premiers sont listés ; %(more)s autres ne sont pas listés.",
+                    self.errors_not_listed,
+                ) % {"listed": len(self.errors), "more": self.errors_not_listed}
+            return text
         text = _(
             "%(total)s ligne(s) : %(created)s créée(s), %(updated)s modifiée(s), %(unchanged)s inchangée(s)."
         ) % {
@@ -54,10 +79,6 @@ class ImportReport:
         return text
 
 
-class _DryRunRollback(Exception):
-    pass
-
-
 def supplier_import(
     *,
     open_rows: Callable[[], Iterator[tuple[int, dict]]],
@@ -66,99 +87,167 @@ def supplier_import(
     reason: str = "",
     batch_size: int = 5000,
 ) -> ImportReport:
-    """Import suppliers all-or-nothing, matching rows to existing suppliers by NEQ.
+    """Import suppliers all-or-nothing, matching rows to existing suppliers by NEQ: the one writer of imports
+    (``manage.py import_suppliers``, the admin's preview and confirmation, the demo catalogue).
 
     One pass over the file: a reader thread validates the rows (pure Python) while this thread writes the valid
-    ones ``batch_size`` at a time in the import's transaction (COPY into a staging table, then set-based SQL),
-    so reading the next rows overlaps PostgreSQL's work on the last ones. From the first invalid row on nothing
-    more is written and the transaction is rolled back at the end; the report lists every error of the file.
-    Memory holds two batches and a bounded queue; only the duplicate-NEQ check keeps something per row (its NEQ
-    and line). Unchanged rows are not written, which makes re-importing the same file a no-op. A dry run does the whole import and rolls it back, so its counts
-    are exact.
+    ones ``batch_size`` at a time in the import's transaction (``suppliers.import_batches``), so reading the next
+    rows overlaps PostgreSQL's work on the last ones. From the first problem on nothing more is written, the rest
+    of the file is still checked, and the transaction is rolled back at the end. Memory holds two batches and a
+    bounded queue; only the duplicate-NEQ check keeps something per row (in a temporary table). Unchanged rows
+    are not written, which makes re-importing the same file a no-op. A dry run does the whole import and rolls it
+    back, so its counts are exact.
     """
     report = ImportReport(dry_run=dry_run)
     reader = _RowReader(open_rows, RowValidator(), queue_size=2 * batch_size)
-    reason = reason or _("Import de fichier")
     # The triggers leave search documents to the import, which writes each batch's once its rows and links are
-    # written (the triggers would compute them at each statement). Outside any transaction (the command), the
-    # documents of new rows are computed on a second connection while this one writes the previous batch; nested
-    # in a caller's transaction (tests, the demo loader), a second connection would not see its data.
+    # written. Outside any transaction (the command), the documents of new rows are computed on a second
+    # connection while this one writes the previous batch; nested in a caller's transaction (tests, the demo
+    # loader), a second connection would not see its data.
     documents = _DocumentsAhead() if not connection.in_atomic_block else None
-    # Three threads share the interpreter: hand it over more often than the default, so a thread whose database
-    # answer has arrived does not wait behind the reader (measured in bench/README.md).
-    switch_interval = sys.getswitchinterval()
-    sys.setswitchinterval(min(switch_interval, 0.0005))
+    writer = _ImportWriter(
+        report, user=user, reason=reason or _("Import de fichier"), batch_size=batch_size, documents=documents
+    )
     try:
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT current_setting('suppliers.import_documents', true), "
-                    "set_config('suppliers.import_documents', 'on', true)"
-                )
-                import_documents = cursor.fetchone()[0] or ""
-                # The NEQs met so far (see _repeated_neqs); emptied in case an earlier import of the same
-                # transaction left it.
-                cursor.execute(
-                    "CREATE TEMPORARY TABLE IF NOT EXISTS import_neqs (neq text PRIMARY KEY, line integer NOT NULL) "
-                    "ON COMMIT DROP"
-                )
-                cursor.execute("TRUNCATE import_neqs")
-            written = 0
-
-            def submit(rows):  # its documents are computed while the previous batch is written
-                return rows, documents.submit(rows) if documents else None
-
-            def write(submitted):
-                nonlocal written
-                _import_batch(*submitted, report, user=user, reason=reason, analyze=_analyze_after(written))
-                written += 1
-
-            batch, pending = [], None
-
-            def take(chunk):
-                nonlocal batch, pending
-                duplicates = _repeated_neqs(chunk)
-                for line, _neq, parsed, errors in chunk:
-                    report.total += 1
-                    report.errors.extend(errors)
-                    if line in duplicates:
-                        report.errors.append(duplicates[line])
-                    if report.errors:
-                        batch, pending = [], None  # nothing will be written: only validate the rest
-                        continue
-                    batch.append(parsed)
-                    if len(batch) == batch_size:
-                        ahead = submit(batch)
-                        if pending:
-                            write(pending)
-                        batch, pending = [], ahead
-
-            chunk = []
-            for item in reader:
-                chunk.append(item)
-                if len(chunk) == batch_size:
-                    take(chunk)
-                    chunk = []
-            take(chunk)
-            if not report.errors:
-                if pending:
-                    write(pending)
-                if batch:
-                    write(submit(batch))
+        with _frequent_thread_switches(), transaction.atomic(), _import_session():
+            for chunk in _chunks(reader, batch_size):
+                writer.take(chunk)
+            writer.finish()
             if report.errors or dry_run:
                 raise _NothingToWrite
-            # Transaction-local, but a savepoint's release keeps it: a caller's later writes compute documents.
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT set_config('suppliers.import_documents', %s, true)", [import_documents]
-                )
     except _NothingToWrite:
         pass
     finally:
-        sys.setswitchinterval(switch_interval)
         if documents:
             documents.close()
     return report
+
+
+def _chunks(items, size: int):
+    chunk = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    yield chunk
+
+
+@contextlib.contextmanager
+def _frequent_thread_switches():
+    """Three threads share the interpreter: hand it over more often than the default, so a thread whose database
+    answer has arrived does not wait behind the reader (measured in bench/README.md)."""
+    switch_interval = sys.getswitchinterval()
+    sys.setswitchinterval(min(switch_interval, 0.0005))
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(switch_interval)
+
+
+@contextlib.contextmanager
+def _import_session():
+    """The import's transaction-local state: the triggers leave search documents to it, and the check that each
+    supplier serves a region (its rows are checked before they are written: ``RowValidator``); the NEQs met so far
+    (see ``_repeated_neqs``) are emptied in case an earlier import of the same transaction left them. On success
+    the documents setting is given back (a savepoint's release keeps it: a caller's later writes compute
+    documents)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT current_setting('suppliers.import_documents', true), "
+            "current_setting(%(checked)s, true), "
+            "set_config('suppliers.import_documents', 'on', true), set_config(%(checked)s, 'on', true)",
+            {"checked": SERVICE_AREA_CHECKED_SETTING},
+        )
+        previous, previous_checked = (value or "" for value in cursor.fetchone()[:2])
+        cursor.execute(
+            "CREATE TEMPORARY TABLE IF NOT EXISTS import_neqs (neq text PRIMARY KEY, line integer NOT NULL) "
+            "ON COMMIT DROP"
+        )
+        cursor.execute("TRUNCATE import_neqs")
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('suppliers.import_documents', %s, true), set_config(%s, %s, true)",
+            [previous, SERVICE_AREA_CHECKED_SETTING, previous_checked],
+        )
+
+
+class _ImportWriter:
+    """Takes the validated rows chunk by chunk and writes them in batches, one batch behind so that the next
+    batch's search documents are computed meanwhile (``_DocumentsAhead``). Once the file has a problem, batches
+    are only checked (staged and compared with the stored suppliers), never written."""
+
+    def __init__(self, report: ImportReport, *, user, reason: str, batch_size: int, documents):
+        self.report, self.user, self.reason = report, user, reason
+        self.batch_size, self.documents = batch_size, documents
+        self.batch: list[SupplierRow] = []
+        self.pending = None  # the previous full batch and its documents, written when the next one is full
+        self.written = 0
+
+    def take(self, chunk) -> None:
+        duplicates = _repeated_neqs(chunk)
+        for line, _neq, parsed, errors in chunk:
+            self.report.total += 1
+            self.report.add_errors(errors)
+            if line in duplicates:
+                self.report.add_errors([duplicates[line]])
+            if parsed is None or line in duplicates:
+                continue
+            self.batch.append(parsed)
+            if len(self.batch) == self.batch_size:
+                self._batch_full()
+
+    def finish(self) -> None:
+        if self.pending:
+            self._write(*self.pending)
+        if self.batch:
+            self._write(*self._submit(self.batch))
+        self.batch, self.pending = [], None
+
+    def _batch_full(self) -> None:
+        if self.report.errors:
+            self._write(self.batch, None)
+        else:
+            ahead = self._submit(self.batch)
+            if self.pending:
+                self._write(*self.pending)
+            self.pending = ahead
+        self.batch = []
+
+    def _submit(self, rows):
+        if self.report.errors or self.documents is None:
+            return rows, None
+        return rows, self.documents.submit(rows)
+
+    def _write(self, batch: list[SupplierRow], documents) -> None:
+        """Write one batch, or only check it once the file has a problem."""
+        if not self.report.errors and _analyze_after(self.written):
+            import_batches.refresh_statistics()
+        now = timezone.now()
+        with connection.cursor() as cursor:
+            import_batches.stage(cursor, batch)
+            import_batches.match(cursor)
+            refused = import_batches.refused(cursor)
+            self.report.add_errors(refused)
+            if self.report.errors:
+                if documents is not None:
+                    documents.cancel()
+                return
+            import_batches.insert_new(cursor, now)
+            self.report.add_errors(import_batches.update_changed(cursor, now))
+            import_batches.relink(cursor)
+            import_batches.write_documents(cursor, documents.result() if documents is not None else None)
+            created, updated, preview = import_batches.written(
+                cursor, preview=PREVIEW_ROWS - len(self.report.preview)
+            )
+        self.written += 1
+        self.report.created += created
+        self.report.updated += updated
+        self.report.unchanged += len(batch) - created - updated
+        self.report.preview.extend(preview)
+        if created or updated:
+            import_batches.record_history(user=self.user, reason=self.reason, date=now)
 
 
 def _analyze_after(written_batches: int) -> bool:
@@ -295,210 +384,7 @@ def _repeated_neqs(chunk) -> dict[int, RowError]:
 
 
 class _NothingToWrite(Exception):
-    """Rolls the import back: a dry run, or a file with errors."""
-
-
-def _refresh_statistics() -> None:
-    """ANALYZE the tables an import grows (see ``_analyze_after``): only the columns its statements join or
-    filter on (statistics of every text column of a large catalogue are slow to gather: bench/README.md)."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {Supplier._meta.db_table} (id, neq, status)")
-        for link in (RegionLink, CategoryLink):
-            cursor.execute(f"ANALYZE {link._meta.db_table} (supplier_id)")
-
-
-# The values of one file row, as COPY writes them into the staging table (see _STAGING_SQL).
-_STAGED_FIELDS = [
-    "neq", "name", "legal_form", "coop_type", "accreditations", "description_fr", "description_en", "website",
-    "email", "phone", "address", "city", "postal_code", "head_office_region_id", "serves_all_quebec", "status",
-]  # fmt: skip
-_ACCREDITATIONS_AT = _STAGED_FIELDS.index("accreditations")
-
-
-def _array_literal(values: list[str]) -> str:
-    """A PostgreSQL array literal of codes or words (letters, digits, ``.``, ``_``, ``-``: nothing to escape),
-    each quoted so that a word like "null" stays a word. psycopg's generic list dumping was a third of the
-    import's Python time."""
-    return '{"' + '","'.join(values) + '"}' if values else "{}"
-
-
-_STAGING_SQL = """
-CREATE TEMPORARY TABLE import_rows (
-    neq varchar(10) PRIMARY KEY, name text, legal_form text, coop_type text, accreditations varchar(20)[],
-    description_fr text, description_en text, website text, email text, phone text, address text, city text,
-    postal_code text, head_office_region_id varchar(2), serves_all_quebec boolean, status text,
-    regions varchar(2)[], categories varchar(80)[],
-    supplier_id bigint, is_new boolean NOT NULL DEFAULT false, changed boolean NOT NULL DEFAULT false
-) ON COMMIT DROP
-"""
-
-
-def _import_batch(
-    batch: list[SupplierRow], documents, report: ImportReport, *, user, reason: str, analyze: bool
-) -> None:
-    """Write one batch with set-based SQL: COPY into a staging table, then insert, update and link in bulk.
-
-    Only new and changed rows are written; each gets a history record (with its regions and categories), as a
-    save through the ORM would leave. ``documents`` is None (the insert trigger computes the search documents) or
-    the future of ``_DocumentsAhead.submit(batch)``. ``analyze`` refreshes the planner's statistics of the
-    growing tables first.
-    """
-    if analyze:
-        _refresh_statistics()
-    now = timezone.now()
-    supplier_table = Supplier._meta.db_table
-    batch_size = len(batch)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT to_regclass('pg_temp.import_rows') IS NOT NULL")
-        if cursor.fetchone()[0]:
-            cursor.execute("TRUNCATE import_rows")
-        else:
-            cursor.execute(_STAGING_SQL)
-        columns = ", ".join([*_STAGED_FIELDS, "regions", "categories"])
-        with cursor.cursor.copy(f"COPY import_rows ({columns}) FROM STDIN") as copy:
-            for row in batch:
-                values = [row.values[name] for name in _STAGED_FIELDS]
-                values[_ACCREDITATIONS_AT] = _array_literal(values[_ACCREDITATIONS_AT])
-                copy.write_row(
-                    [
-                        *values,
-                        _array_literal(row.regions),
-                        _array_literal(row.categories),
-                    ]
-                )
-        # A temporary table has no statistics; without them the planner may scan the catalogue for each batch.
-        cursor.execute("ANALYZE import_rows (neq)")
-
-        differs = " OR ".join(f"s.{name} IS DISTINCT FROM r.{name}" for name in _STAGED_FIELDS)
-        cursor.execute(
-            f"""
-            UPDATE import_rows r SET supplier_id = s.id, changed = ({differs}
-                OR r.regions IS DISTINCT FROM coalesce((SELECT array_agg(l.region_id ORDER BY l.region_id)
-                    FROM {RegionLink._meta.db_table} l WHERE l.supplier_id = s.id), '{{}}')
-                OR r.categories IS DISTINCT FROM coalesce((SELECT array_agg(l.category_id ORDER BY l.category_id)
-                    FROM {CategoryLink._meta.db_table} l WHERE l.supplier_id = s.id), '{{}}'))
-            FROM {supplier_table} s WHERE s.neq = r.neq
-            """
-        )
-        # Columns the file does not carry take their model default, as Supplier(...).save() would give them.
-        defaults = {
-            field.column: field.get_db_prep_save(field.get_default(), connection)
-            for field in Supplier._meta.concrete_fields
-            if field.column not in _STAGED_FIELDS and not field.primary_key and not field.generated
-        }
-        defaults.update(status_changed_at=now, created_at=now, updated_at=now)
-        fields = ", ".join(_STAGED_FIELDS)
-        cursor.execute(
-            f"""
-            WITH created AS (
-                INSERT INTO {supplier_table} ({fields}, {", ".join(defaults)})
-                SELECT {fields}, {", ".join(f"%({column})s" for column in defaults)}
-                FROM import_rows WHERE supplier_id IS NULL
-                RETURNING id, neq)
-            UPDATE import_rows r SET supplier_id = created.id, is_new = true FROM created WHERE r.neq = created.neq
-            """,
-            defaults,
-        )
-        assignments = ", ".join(f"{name} = r.{name}" for name in _STAGED_FIELDS)
-        cursor.execute(
-            f"""
-            UPDATE {supplier_table} s SET {assignments}, updated_at = %(now)s,
-                status_changed_at = CASE WHEN s.status <> r.status THEN %(now)s ELSE s.status_changed_at END
-            FROM import_rows r WHERE r.supplier_id = s.id AND r.changed
-            """,
-            {"now": now},
-        )
-        for link, target, values in (
-            (RegionLink, "region_id", "regions"),
-            (CategoryLink, "category_id", "categories"),
-        ):
-            table = link._meta.db_table
-            cursor.execute(
-                f"DELETE FROM {table} l USING import_rows r WHERE l.supplier_id = r.supplier_id AND r.changed"
-            )
-            cursor.execute(
-                f"INSERT INTO {table} (supplier_id, {target}) SELECT r.supplier_id, unnest(r.{values}) "
-                "FROM import_rows r WHERE r.is_new OR r.changed"
-            )
-        _write_documents(cursor, documents.result() if documents is not None else None)
-        cursor.execute(
-            "SELECT count(*) FILTER (WHERE is_new), count(*) FILTER (WHERE changed) FROM import_rows"
-        )
-        created, updated = cursor.fetchone()
-    report.created += created
-    report.updated += updated
-    report.unchanged += batch_size - created - updated
-    if created or updated:
-        _record_history(user=user, reason=reason, date=now)
-
-
-def _write_documents(cursor, supplied: bytes | None) -> None:
-    """The search documents of the batch's written rows: those ``_DocumentsAhead`` computed for new published
-    rows, and the database's ``suppliers_search_refresh`` for the others (changed rows, rows it did not return),
-    which also removes the documents of rows no longer published."""
-    if supplied is not None:
-        cursor.execute(
-            "CREATE TEMPORARY TABLE IF NOT EXISTS import_documents "
-            "(neq varchar(10), title tsvector, document tsvector, words text[]) ON COMMIT DROP"
-        )
-        cursor.execute("TRUNCATE import_documents")
-        with cursor.cursor.copy("COPY import_documents FROM STDIN (FORMAT binary)") as copy:
-            copy.write(supplied)
-        cursor.execute(
-            f"""
-            INSERT INTO {SEARCH_DOCUMENT_TABLE} (supplier_id, title, document, words)
-            SELECT r.supplier_id, d.title, d.document, d.words
-            FROM import_rows r JOIN import_documents d ON d.neq = r.neq
-            WHERE r.is_new AND suppliers_is_published(r.status)
-            """
-        )
-    cursor.execute(
-        f"""
-        SELECT suppliers_search_refresh(ARRAY(
-            SELECT r.supplier_id FROM import_rows r
-            WHERE (r.is_new OR r.changed) AND NOT EXISTS (
-                SELECT 1 FROM {SEARCH_DOCUMENT_TABLE} d WHERE d.supplier_id = r.supplier_id AND r.is_new)))
-        """
-    )
-
-
-def _record_history(*, user, reason, date) -> None:
-    """History records for the staged rows that were written, with the snapshot of regions and categories that
-    simple_history keeps beside each record."""
-    history = Supplier.history.model
-    tracked = ", ".join(field.column for field in history.tracked_fields)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "CREATE TEMPORARY TABLE IF NOT EXISTS import_history (history_id bigint, supplier_id bigint) "
-            "ON COMMIT DROP"
-        )
-        cursor.execute("TRUNCATE import_history")
-        cursor.execute(
-            f"""
-            WITH recorded AS (
-                INSERT INTO {history._meta.db_table} ({tracked}, history_date, history_change_reason, history_type,
-                    history_user_id)
-                SELECT {", ".join(f"s.{column}" for column in tracked.split(", "))}, %(date)s, %(reason)s,
-                    CASE WHEN r.is_new THEN '+' ELSE '~' END, %(user)s
-                FROM {Supplier._meta.db_table} s JOIN import_rows r ON r.supplier_id = s.id
-                WHERE r.is_new OR r.changed
-                RETURNING history_id, id)
-            INSERT INTO import_history SELECT history_id, id FROM recorded
-            """,
-            {"date": date, "reason": reason, "user": getattr(user, "pk", None)},
-        )
-        for link, history_name, target in (
-            (RegionLink, "HistoricalSupplier_regions_served", "region_id"),
-            (CategoryLink, "HistoricalSupplier_categories", "category_id"),
-        ):
-            cursor.execute(
-                f"""
-                INSERT INTO {apps.get_model("suppliers", history_name)._meta.db_table}
-                    (id, history_id, supplier_id, {target})
-                SELECT l.id, h.history_id, l.supplier_id, l.{target}
-                FROM import_history h JOIN {link._meta.db_table} l ON l.supplier_id = h.supplier_id
-                """
-            )
+    """Rolls the import back: a dry run, or a file with problems."""
 
 
 @transaction.atomic

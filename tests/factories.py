@@ -1,6 +1,7 @@
 import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.db import transaction
 
 from suppliers.models import Category, LegalForm, Offering, Region, Status, Supplier
 
@@ -27,6 +28,12 @@ class SupplierFactory(factory.django.DjangoModelFactory):
         model = Supplier
         skip_postgeneration_save = True
 
+    @classmethod
+    def _generate(cls, strategy, params):
+        # The row and its regions in one transaction, as every writer does (the database checks them at commit).
+        with transaction.atomic():
+            return super()._generate(strategy, params)
+
     name = factory.Sequence(lambda n: f"Entreprise solidaire {n}")
     neq = factory.Sequence(lambda n: f"11{n:08d}")
     legal_form = LegalForm.NON_PROFIT
@@ -41,6 +48,11 @@ class SupplierFactory(factory.django.DjangoModelFactory):
     def regions(obj, create, extracted, **kwargs):
         if create:
             obj.regions_served.set(extracted if extracted is not None else [obj.head_office_region_id])
+
+    @factory.post_generation
+    def areas(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.areas_served.set(extracted)
 
     @factory.post_generation
     def categories(obj, create, extracted, **kwargs):

@@ -144,38 +144,42 @@ def test_change_form_shows_offerings_inline_and_history_shows_field_changes(cura
     assert re.search(r"published.*&rarr;.*suspended", response.content.decode(), re.S)
 
 
+IMPORT = "admin:suppliers_supplier_import"
+
+
+def admin_import(client, content: bytes, name: str = "f.csv"):
+    """Upload a file to the admin's import: the preview."""
+    return client.post(reverse(IMPORT), {"import_file": SimpleUploadedFile(name, content)})
+
+
+def admin_confirm(client, preview):
+    return client.post(reverse(IMPORT), {"token": preview.context["token"], "confirm": "1"}, follow=True)
+
+
 def test_admin_import_previews_then_confirms(curator_client):
-    upload = SimpleUploadedFile("f.csv", ("\n".join([HEADER, *VALID_ROWS]) + "\n").encode(), "text/csv")
-    response = curator_client.post(
-        reverse("admin:suppliers_supplier_import"), {"format": "0", "import_file": upload, "resource": "0"}
-    )
+    response = admin_import(curator_client, ("\n".join([HEADER, *VALID_ROWS]) + "\n").encode())
     assert response.status_code == 200
     assert Supplier.objects.count() == 0  # preview only
-    confirm = response.context["confirm_form"]
     assertContains(response, "Traiteur La Marmite solidaire")
-    response = curator_client.post(
-        reverse("admin:suppliers_supplier_process_import"), {**confirm.initial, "resource": "0"}, follow=True
-    )
+    assertContains(response, "2 créée(s)")
+    response = admin_confirm(curator_client, response)
     assert response.status_code == 200
     assert Supplier.objects.count() == 2
     assert sorted(Supplier.objects.get(neq="1145678901").regions_served.values_list("code", flat=True)) == [
         "01",
         "03",
     ]
+    record = Supplier.objects.get(neq="1145678901").history.get()
+    assert record.history_user.email and record.history_change_reason == "Import de fichier (administration)"
 
 
 def test_admin_import_with_bad_rows_shows_errors_and_offers_no_confirmation(curator_client):
     bad = "12345,Sans NEQ valide,non_profit,,,Description.,,,,,,,,01,01,,"
-    upload = SimpleUploadedFile(
-        "f.csv", ("\n".join([HEADER, VALID_ROWS[0], bad]) + "\n").encode(), "text/csv"
-    )
-    response = curator_client.post(
-        reverse("admin:suppliers_supplier_import"), {"format": "0", "import_file": upload, "resource": "0"}
-    )
+    response = admin_import(curator_client, ("\n".join([HEADER, VALID_ROWS[0], bad]) + "\n").encode())
     assert response.status_code == 200
-    assert response.context.get("confirm_form") is None
+    assert response.context.get("token") is None
     assertContains(response, "10 chiffres")
-    assertNotContains(response, 'name="import_file_name"')
+    assertNotContains(response, 'name="confirm"')
     assert Supplier.objects.count() == 0
 
 

@@ -60,6 +60,7 @@ def test_load_copies_suppliers_relations_and_offerings_and_restores_the_schema()
             legal_form="non_profit",
             description_fr="Essai.",
             head_office_region_id="01",
+            serves_all_quebec=True,  # a supplier serves somewhere (checked by the database)
         ).pk
         == SIZE + 1
     )

@@ -241,3 +241,16 @@ def test_names_stay_unique_past_the_memory_window(monkeypatch):
     monkeypatch.setattr(demo_data, "NAME_MEMORY", 100)
     rows = list(demo_data.generate_suppliers(600, seed=3))
     assert len({row["name"] for row in rows}) == 600
+
+
+def test_the_generator_draws_its_texts_from_the_fixture_files(rows_320):
+    import json
+
+    demo = Path(__file__).resolve().parent.parent / "fixtures" / "demo"
+    offerings = json.loads((demo / "categories.json").read_text(encoding="utf-8"))["cat_content"]
+    towns = (demo / "places.json").read_text(encoding="utf-8")
+    titles = {category: {title for title, _text in content[4]} for category, content in offerings.items()}
+    for row in rows_320:
+        assert f'"{row["city"]}"' in towns
+        for offering in row["offerings"]:
+            assert offering["title"] in titles[offering["category"]]

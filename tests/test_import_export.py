@@ -138,7 +138,7 @@ def test_export_then_import_round_trip_is_unchanged(db, tmp_path):
     import_file(write_csv(tmp_path, VALID_ROWS))
     exported = tmp_path / "export.csv"
     call_command("export_suppliers", "--output", str(exported), stdout=io.StringIO())
-    with open(exported, encoding="utf-8") as handle:
+    with open(exported, encoding="utf-8-sig") as handle:  # with the BOM Excel needs
         rows = list(csv.DictReader(handle))
     assert list(rows[0]) == COLUMNS
     by_neq = {row["neq"]: row for row in rows}

@@ -101,8 +101,7 @@ def many_areas(db):
 def test_two_hundred_service_areas_filter_on_the_last(client, many_areas):
     assert len(many_areas) >= 200
     last = many_areas[-1]
-    local = SupplierFactory(name="Coop Locale", regions=[])
-    local.areas_served.set([last])
+    SupplierFactory(name="Coop Locale", regions=[], areas=[last])
     SupplierFactory(name="Coop Régionale", regions=["17"])
     SupplierFactory(name="Coop Ailleurs", regions=["01"])
     names, response = found(client, area=last.code)
@@ -114,8 +113,7 @@ def test_two_hundred_service_areas_filter_on_the_last(client, many_areas):
 
 
 def test_service_areas_are_shown_under_their_region_when_it_is_chosen(client, many_areas):
-    local = SupplierFactory(name="Coop Locale", regions=[])
-    local.areas_served.set([many_areas[-1]])
+    SupplierFactory(name="Coop Locale", regions=[], areas=[many_areas[-1]])
     _names, response = found(client, region="17")
     shown = checkboxes(response, "area")
     assert shown and all(code.startswith(("mrc-17", "mun-17")) for code in shown)

@@ -9,7 +9,7 @@ that each write path tells the other requests.
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.urls import reverse
 
 from suppliers.models import (
@@ -142,12 +142,16 @@ def test_regions_served_changes_are_followed(client, supplier, how):
         supplier.regions_served.set(["07"])
     elif how == "add":
         supplier.regions_served.add("07")
-    elif how == "remove":
-        supplier.regions_served.remove("01")
+    elif how == "remove":  # with another region in the same transaction: none at all is refused at commit
+        with transaction.atomic():
+            supplier.regions_served.add("07")
+            supplier.regions_served.remove("01")
     else:
-        supplier.regions_served.clear()
+        with transaction.atomic():
+            supplier.regions_served.clear()
+            supplier.regions_served.add("07")
     expected_01 = ["Coop Mer et Monts"] if how == "add" else []
-    expected_07 = ["Coop Mer et Monts"] if how in ("set", "add") else []
+    expected_07 = ["Coop Mer et Monts"]
     assert found(client, region="01") == expected_01
     assert found(client, region="07") == expected_07
     assert counted(client, "region", "07") == len(expected_07)
@@ -366,28 +370,24 @@ def test_an_import_is_found(client, db, tmp_path):
     assert found(client, region="03") == [] and found(client, q="marmite", sector="entretien") == [
         "Traiteur La Marmite solidaire"
     ]
-    suspended = [changed[0].replace(",published", ",suspended")]
+    suspended = [changed[0].replace(",published", ",suspended,Assurances à vérifier")]
     import_file(write_csv(tmp_path, suspended, name="third.csv"))
     assert found(client, q="marmite") == []
 
 
 def test_an_admin_import_is_found(curator_client, db):
-    from tablib import Dataset
-
     from suppliers.importing import COLUMNS
-    from suppliers.resources import SupplierResource
+    from tests.test_admin_curation import admin_confirm, admin_import
 
     found(curator_client)
-    dataset = Dataset(headers=list(COLUMNS))
     row = {column: "" for column in COLUMNS}
     row.update(
         neq="1145678902", name="Coop Importée par l'Admin", legal_form="non_profit",
         description_fr="Déchiquetage de documents.", head_office_region="02", regions_served="02",
         categories="recuperation.collecte", status="published",
     )  # fmt: skip
-    dataset.append([row[column] for column in COLUMNS])
-    result = SupplierResource().import_data(dataset, dry_run=False)
-    assert not result.has_errors() and not result.has_validation_errors()
+    content = ",".join(COLUMNS) + "\n" + ",".join(row[column] for column in COLUMNS) + "\n"
+    admin_confirm(curator_client, admin_import(curator_client, content.encode()))
     assert found(curator_client, q="déchiquetage", region="02") == ["Coop Importée par l'Admin"]
 
 

@@ -25,6 +25,7 @@ class Command(BaseCommand):
         except FileFormatError as error:
             raise CommandError(str(error)) from error
         if not report.ok:
+            # At most MAX_REPORTED_ERRORS lines; the summary counts the rest.
             for error in report.errors:
                 self.stderr.write(str(error))
             raise CommandError(report.summary())
