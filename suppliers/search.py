@@ -45,6 +45,8 @@ MIN_CORRECTABLE_LENGTH = 4
 # in their name first, then the others, each by name (ranking reads every matching document, and a broad word
 # matches most of the catalogue: see bench/README.md).
 EXACT_RANK_LIMIT = getattr(settings, "SEARCH_EXACT_RANK_LIMIT", 1000)
+# A search finding fewer suppliers than this with the words as typed is widened to their synonyms (SearchSynonym).
+SYNONYMS_BELOW = getattr(settings, "SEARCH_SYNONYMS_BELOW", 100)
 
 RegionsServed = Supplier.regions_served.through
 SupplierCategories = Supplier.categories.through
@@ -321,14 +323,28 @@ def _tsquery_sql(query: SearchQuery) -> tuple[str, list]:
 PLANNER_SETTINGS = {"enable_seqscan": "off"}
 
 
-def text_matches(query: SearchQuery) -> np.ndarray:
-    """Ids of the published suppliers matching the text, from the GIN index of the narrow search documents."""
+def text_matches(query: SearchQuery, *, widened: SearchQuery | None = None) -> np.ndarray:
+    """Ids of the published suppliers matching the text, from the GIN index of the narrow search documents. With
+    ``widened`` (the text with its synonyms), a search that finds fewer than ``SYNONYMS_BELOW`` suppliers as typed
+    gets the widened matches instead, in the same statement (the widened query runs only then)."""
     sql, params = _tsquery_sql(query)
     with planner_settings() as cursor:
-        cursor.execute(
-            f"SELECT string_agg(int8send(supplier_id), '') FROM {SEARCH_DOCUMENT_TABLE} WHERE document @@ {sql}",
-            params,
-        )
+        if widened is None:
+            cursor.execute(
+                f"SELECT string_agg(int8send(supplier_id), '') FROM {SEARCH_DOCUMENT_TABLE} WHERE document @@ {sql}",
+                params,
+            )
+        else:
+            widened_sql, widened_params = _tsquery_sql(widened)
+            cursor.execute(
+                f"""WITH typed AS MATERIALIZED (
+                        SELECT supplier_id FROM {SEARCH_DOCUMENT_TABLE} WHERE document @@ {sql})
+                    SELECT CASE WHEN (SELECT count(*) FROM typed) >= %s
+                        THEN (SELECT string_agg(int8send(supplier_id), '') FROM typed)
+                        ELSE (SELECT string_agg(int8send(supplier_id), '') FROM {SEARCH_DOCUMENT_TABLE}
+                              WHERE document @@ {widened_sql}) END""",
+                [*params, SYNONYMS_BELOW, *widened_params],
+            )
         return _ids(cursor.fetchone()[0])
 
 
@@ -482,10 +498,14 @@ def _text(params: SearchParams, index):
             searched_text, corrected_from = corrected, params.q
     # Quoted phrases and « exactly these words » are searched as typed: no synonyms (nor, inside a phrase, the
     # costly alternatives they would put in it).
+    # Synonyms serve searches that find little as typed (« conciergerie »); a search that already finds many keeps
+    # its own words, and the cost of a broad alternative of several words (bench/README.md).
     synonyms = not params.exact and '"' not in searched_text
-    query = text_query(searched_text, synonyms=synonyms) if searched_text else None
-    within = index.of_ids(text_matches(query)) if query is not None else None
-    return searched_text, corrected_from, text_query(searched_text, synonyms=False) if query else None, within
+    query = text_query(searched_text, synonyms=False) if searched_text else None
+    if query is None:
+        return searched_text, corrected_from, None, None
+    widened = text_query(searched_text, synonyms=True) if synonyms else None
+    return searched_text, corrected_from, query, index.of_ids(text_matches(query, widened=widened))
 
 
 def search_suppliers(params: SearchParams, *, catalogue: Catalogue, clamp_page: bool = True) -> SearchResults:

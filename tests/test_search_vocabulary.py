@@ -116,6 +116,16 @@ def test_synonyms_find_the_same_suppliers_in_french_and_english(client, vocabula
     assert found(client, q="conciergerie") == expected
 
 
+def test_a_search_that_finds_enough_as_typed_is_not_widened_to_its_synonyms(client, vocabulary, monkeypatch):
+    # With the words as typed « nettoyage » finds one supplier: at a threshold of 1 that is enough, so « Ménage
+    # Pro » and « Bright Spaces » (synonyms only) are left out; at 2 the search is widened.
+    SupplierFactory(name="Zzz Nettoyage", description_fr="Nettoyage de bureaux.", categories=[])
+    monkeypatch.setattr("suppliers.search.SYNONYMS_BELOW", 1)
+    assert found(client, q="nettoyage") == ["Zzz Nettoyage"]
+    monkeypatch.setattr("suppliers.search.SYNONYMS_BELOW", 2)
+    assert found(client, q="nettoyage") == ["Bright Spaces", "Ménage Pro", "Zzz Nettoyage"]
+
+
 def test_photocopie_finds_printing(client, vocabulary):
     assert found(client, q="photocopie") == ["Imprimerie Solidaire"]
     assert found(client, q="photocopying") == ["Imprimerie Solidaire"]
