@@ -566,6 +566,7 @@ def test_the_buyers_need_page_with_500_recipients_reads_in_a_fixed_set_of_querie
     suppliers = [SupplierFactory.build(neq=f"22{n:08d}", email=f"s{n}@exemple.qc.ca") for n in range(500)]
     for supplier in suppliers:
         supplier.head_office_region_id = "01"
+        supplier.serves_all_quebec = True  # the database refuses a supplier serving nowhere
     Supplier.objects.bulk_create(suppliers)
     Recipient.objects.bulk_create(
         [
