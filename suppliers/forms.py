@@ -1,3 +1,4 @@
+import heapq
 import unicodedata
 from html import escape
 
@@ -170,7 +171,7 @@ class SupplierSearchForm(forms.Form):
             if name == "area" and params.region:
                 regions = {self.reference.regions_by_code[code].name for code in params.region}
                 pool = [option for option in pool if option[2] in regions]
-            frequent = sorted(pool, key=lambda option: -counts.get(option[0], 0))[:WIDE_OPTIONS_SHOWN]
+            frequent = heapq.nlargest(WIDE_OPTIONS_SHOWN, pool, key=lambda option: counts.get(option[0], 0))
             keep = {option[0] for option in frequent} | selected
             shown = [option for option in with_results if option[0] in keep]
         parents = []

@@ -295,11 +295,12 @@ def option_numbers(params: SearchParams, reference: Reference) -> dict[str, list
 
 def _labelled(counts, reference: Reference) -> dict[str, dict[str, int]]:
     facets = {}
-    for facet, options in reference.options.items():
-        by_number = counts[facet]
-        facets[facet] = {
-            code: int(by_number[number]) if number < len(by_number) else 0 for code, number in options.items()
-        }
+    for facet, (codes, numbers) in reference.option_arrays.items():
+        by_number = np.asarray(counts[facet])
+        known = numbers < len(by_number)
+        values = np.zeros(len(numbers), dtype=np.int64)
+        values[known] = by_number[numbers[known]]
+        facets[facet] = dict(zip(codes, values.tolist(), strict=True))
     return facets
 
 

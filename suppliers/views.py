@@ -15,6 +15,7 @@ from .search import Sort, current_catalogue, search_suppliers
 # The parameter of a supplier page that holds the search it was reached from (for its breadcrumb).
 RETURN_PARAMETER = "recherche"
 MAX_RETURN_LENGTH = 4000
+NEQ_MARKER = "__neq__"
 
 # json_script's escapes, for a <script type="application/ld+json"> that json_script cannot produce.
 JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
@@ -32,7 +33,10 @@ def supplier_search(request):
     suppliers = list(results.page.object_list)
     # Labels looked up once per page rather than through get_FOO_display() on every result.
     legal_forms, coop_types = dict(LegalForm.choices), dict(CoopType.choices)
+    # reverse() once for the page rather than once a result (0.08 ms each); an NEQ is ten digits (validate_neq).
+    detail_url = reverse("suppliers:detail", kwargs={"neq": NEQ_MARKER})
     for supplier in suppliers:
+        supplier.url = detail_url.replace(NEQ_MARKER, supplier.neq)
         supplier.legal_form_label = legal_forms.get(supplier.legal_form, supplier.legal_form)
         supplier.coop_type_label = str(coop_types.get(supplier.coop_type, "")).lower()
         supplier.accreditation_labels = accreditation_labels(supplier)

@@ -273,6 +273,7 @@ def current_catalogue() -> Catalogue:
             )
         except _Inconsistent:
             return _full_load()
+        _release_memory()
     catalogue = Catalogue(index, reference, snapshot, base.database)
     if own_ids or own_changes >= 0:
         still = private.tentative if same else ()

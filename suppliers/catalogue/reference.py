@@ -54,6 +54,14 @@ class Reference:
         }
 
     @cached_property
+    def option_arrays(self) -> dict[str, tuple[list[str], np.ndarray]]:
+        """Per facet, its option codes in display order and their numbers as an array (counts by code at once)."""
+        return {
+            facet: (list(options), np.fromiter(options.values(), dtype=np.int64, count=len(options)))
+            for facet, options in self.options.items()
+        }
+
+    @cached_property
     def widths(self) -> dict[str, int]:
         widths = {facet: max(options.values(), default=-1) + 1 for facet, options in self.options.items()}
         if max(widths.values()) >= 2**31:  # the index keeps option numbers in 32 bits
