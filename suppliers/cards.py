@@ -28,7 +28,7 @@ def card_values(supplier, check) -> tuple:
         ("legal_form", str(supplier.legal_form_label)),
         ("coop_type", supplier.coop_type_label if supplier.coop_type else ""),
         ("city", supplier.city),
-        ("head_office_region", supplier.head_office_region.name),
+        ("head_office_region", supplier.head_office_region_name),
         ("accreditations", tuple(str(label) for label in supplier.accreditation_labels)),
         ("description", supplier.description),
         ("description_language", supplier.description_language),

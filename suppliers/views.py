@@ -37,6 +37,7 @@ def supplier_search(request):
     detail_url = reverse("suppliers:detail", kwargs={"neq": NEQ_MARKER})
     for supplier in suppliers:
         supplier.url = detail_url.replace(NEQ_MARKER, supplier.neq)
+        supplier.head_office_region_name = reference.regions_by_code[supplier.head_office_region_id].name
         supplier.legal_form_label = legal_forms.get(supplier.legal_form, supplier.legal_form)
         supplier.coop_type_label = str(coop_types.get(supplier.coop_type, "")).lower()
         supplier.accreditation_labels = accreditation_labels(supplier)
