@@ -353,8 +353,9 @@ def line_chart(x_labels, series, *, plot_width=560, plot_height=180) -> LineChar
         )
         for tick in ticks
     ]
-    # Room on the right for half the last label (centred on the last point) and for the markers.
-    right_room = max(_text_width(labels[-1].text) / 2 if labels else 0, MARKER_SIZE) + 8
+    # Room on the right for half the last label (centred on the last point; its real width varies with the font,
+    # hence a margin) and for the markers.
+    right_room = max(_text_width(labels[-1].text) / 2 if labels else 0, MARKER_SIZE) + 12
     return LineChart(
         width=round(left + plot_width + right_room),
         height=top + plot_height + bottom_room,
