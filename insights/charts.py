@@ -239,7 +239,9 @@ def marker(shape: str, x: float, y: float, css: str, size: float = MARKER_SIZE):
     if shape == "triangle":
         points = f"{x:.1f},{y - size * 1.1:.1f} {x + size:.1f},{y + size * 0.8:.1f} {x - size:.1f},{y + size * 0.8:.1f}"
         return format_html('<polygon class="dot {}" points="{}"/>', css, points)
-    return format_html('<circle class="dot {}" cx="{}" cy="{}" r="{}"/>', css, _f(x), _f(y), _f(size))
+    # The circle (the first series') is drawn first and is the largest: where series meet, its ring still shows
+    # around the square and the triangle drawn over it.
+    return format_html('<circle class="dot {}" cx="{}" cy="{}" r="{}"/>', css, _f(x), _f(y), _f(size * 1.35))
 
 
 def integer_ticks(largest: int, *, most: int = 4) -> list[int]:
