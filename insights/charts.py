@@ -218,12 +218,64 @@ def bar_chart(bars, *, legend=(), plot_width=360, bar_height=20, gap=8) -> BarCh
     )
 
 
+# What tells the series of a line chart apart besides their colour (WCAG 1.4.1): a dash pattern (CSS classes
+# ``line--pattern-N`` of static/css/insights.css) and a marker shape, by series order; the legend shows both.
+MARKERS = ("circle", "square", "triangle")
+PATTERNS = 3
+MARKER_SIZE = 4.0
+
+
+def marker(shape: str, x: float, y: float, css: str, size: float = MARKER_SIZE):
+    """A hollow marker centred on (x, y): hollow, so that markers of series at the same value stay visible."""
+    if shape == "square":
+        return format_html(
+            '<rect class="dot {}" x="{}" y="{}" width="{}" height="{}"/>',
+            css,
+            _f(x - size * 0.85),
+            _f(y - size * 0.85),
+            _f(size * 1.7),
+            _f(size * 1.7),
+        )
+    if shape == "triangle":
+        points = f"{x:.1f},{y - size * 1.1:.1f} {x + size:.1f},{y + size * 0.8:.1f} {x - size:.1f},{y + size * 0.8:.1f}"
+        return format_html('<polygon class="dot {}" points="{}"/>', css, points)
+    # The circle (the first series') is drawn first and is the largest: where series meet, its ring still shows
+    # around the square and the triangle drawn over it.
+    return format_html('<circle class="dot {}" cx="{}" cy="{}" r="{}"/>', css, _f(x), _f(y), _f(size * 1.35))
+
+
+def integer_ticks(largest: int, *, most: int = 4) -> list[int]:
+    """The y-axis ticks of counts up to ``largest``: distinct integers from 0, at most ``most`` intervals of
+    1, 2 or 5 × 10ⁿ, the last one at or above ``largest`` (0 and 1 when everything is zero)."""
+    largest = max(math.ceil(largest), 1)
+    magnitude = 1
+    while True:
+        for factor in (1, 2, 5):
+            step = factor * magnitude
+            if math.ceil(largest / step) <= most:
+                return [step * i for i in range(math.ceil(largest / step) + 1)]
+        magnitude *= 10
+
+
 @dataclass
 class Series:
     css: str
     label: str
     points: str  # "x,y x,y …" for a polyline
     dots: list[tuple[float, float]]
+    pattern: str = "line--pattern-0"
+    marker: str = "circle"
+
+    @property
+    def legend_sample(self):
+        """A short stretch of the series' line with its marker, for the legend (decorative: the label is text)."""
+        return format_html(
+            '<svg class="legend__line" aria-hidden="true" focusable="false" viewBox="0 0 36 14" width="36" height="14"'
+            ' xmlns="http://www.w3.org/2000/svg"><line class="line {} {}" x1="1" y1="7" x2="35" y2="7"/>{}</svg>',
+            self.css,
+            self.pattern,
+            marker(self.marker, 18, 7, self.css),
+        )
 
 
 @dataclass
@@ -251,28 +303,42 @@ class LineChart:
         parts += [_text(label, "chart__label chart__label--end") for label in self.y_labels]
         parts += [_text(label, "chart__label chart__label--middle") for label in self.x_labels]
         for series in self.series:
-            parts.append(format_html('<polyline class="line {}" points="{}"/>', series.css, series.points))
-            parts += [
-                format_html('<circle class="dot {}" cx="{}" cy="{}" r="3"/>', series.css, x, y)
-                for x, y in series.dots
-            ]
+            parts.append(
+                format_html(
+                    '<polyline class="line {} {}" points="{}"/>', series.css, series.pattern, series.points
+                )
+            )
+        # Markers above every line, so that a line does not hide another series' markers.
+        for series in self.series:
+            parts += [marker(series.marker, x, y, series.css) for x, y in series.dots]
         return mark_safe("".join(parts))
 
 
 def line_chart(x_labels, series, *, plot_width=560, plot_height=180) -> LineChart:
-    """``x_labels`` in order; ``series`` are ``(css class, label, values)`` with one value per x label."""
+    """``x_labels`` in order; ``series`` are ``(css class, label, values)`` with one value per x label (counts:
+    the y axis has integer ticks)."""
     left, top, bottom_room = 48, 10, 28
-    largest = max((max(values, default=0) for _css, _label, values in series), default=0) or 1
+    ticks = integer_ticks(max((max(values, default=0) for _css, _label, values in series), default=0))
+    scale_top = ticks[-1]
     count = len(x_labels)
     step = plot_width / (count - 1) if count > 1 else 0
 
     def point(i, value):
-        return (round(left + i * step, 1), round(top + plot_height * (1 - value / largest), 1))
+        return (round(left + i * step, 1), round(top + plot_height * (1 - value / scale_top), 1))
 
     drawn = []
-    for css, label, values in series:
+    for index, (css, label, values) in enumerate(series):
         dots = [point(i, value) for i, value in enumerate(values)]
-        drawn.append(Series(css=css, label=label, points=" ".join(f"{x},{y}" for x, y in dots), dots=dots))
+        drawn.append(
+            Series(
+                css=css,
+                label=label,
+                points=" ".join(f"{x},{y}" for x, y in dots),
+                dots=dots,
+                pattern=f"line--pattern-{index % PATTERNS}",
+                marker=MARKERS[index % len(MARKERS)],
+            )
+        )
     # Every label that fits without overlapping its neighbours.
     widest = max((_text_width(text) for text in x_labels), default=0) + 8
     every = max(1, math.ceil(widest / step)) if step else 1
@@ -284,13 +350,16 @@ def line_chart(x_labels, series, *, plot_width=560, plot_height=180) -> LineChar
     y_labels = [
         Label(
             x=left - 6,
-            y=round(top + plot_height * (1 - fraction) + 4, 1),
-            text=number_format(round(largest * fraction), force_grouping=True),
+            y=round(top + plot_height * (1 - tick / scale_top) + 4, 1),
+            text=number_format(tick, force_grouping=True),
         )
-        for fraction in (0, 0.5, 1)
+        for tick in ticks
     ]
+    # Room on the right for half the last label (centred on the last point; its real width varies with the font,
+    # hence a margin) and for the markers.
+    right_room = max(_text_width(labels[-1].text) / 2 if labels else 0, MARKER_SIZE) + 12
     return LineChart(
-        width=left + plot_width + 20,
+        width=round(left + plot_width + right_room),
         height=top + plot_height + bottom_room,
         series=drawn,
         x_labels=labels,

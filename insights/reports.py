@@ -63,12 +63,40 @@ def cell_urls(filters: CoverageFilters, regions, columns, *, column_param) -> di
 
 # --- Coverage ---
 
+# The sectors' short names, the headers of the coverage table's 13 columns: with the sectors' full names the table
+# is about 1,800 px wide and scrolls sideways on a laptop. A sector not named here is shortened by ``short_name``.
+SECTOR_SHORT_NAMES = {
+    "alimentation": _("Alim."),
+    "entretien": _("Entr."),
+    "recuperation": _("Récup."),
+    "fabrication": _("Fabr."),
+    "impression": _("Impr."),
+    "informatique": _("TI"),
+    "transport": _("Transp."),
+    "sante": _("Santé"),
+    "education": _("Éduc."),
+    "culture": _("Cult."),
+    "habitation": _("Habit."),
+    "services": _("Serv. pro."),
+    "ressources": _("Agric."),
+}
+SHORT_NAME_LETTERS = 5
 
-def _coverage_table(name, caption, matrix, links) -> Table:
+
+def short_name(sector) -> str:
+    if sector.code in SECTOR_SHORT_NAMES:
+        return str(SECTOR_SHORT_NAMES[sector.code])
+    word = sector.name.split()[0].rstrip(",") if sector.name.strip() else sector.code
+    return word if len(word) <= SHORT_NAME_LETTERS + 1 else f"{word[:SHORT_NAME_LETTERS]}."
+
+
+def _coverage_table(name, caption, matrix, links, *, abbreviate=False) -> Table:
     table = Table(
         name=name,
         caption=caption,
-        columns=[Column(_("Région"), numeric=False)] + [Column(column.name) for column in matrix.columns],
+        columns=[Column(_("Région"), numeric=False)]
+        + [Column(column.name, short=short_name(column) if abbreviate else "") for column in matrix.columns],
+        compact=abbreviate,
     )
     for i, region in enumerate(matrix.regions):
         cells = [Cell(f"{region.name} ({region.code})")]
@@ -114,7 +142,11 @@ def coverage_report(filters: CoverageFilters, *, now=None) -> Report:
     links = cell_urls(filters, matrix.regions, matrix.columns, column_param="sector")
     report.add(
         _coverage_table(
-            "couverture", _("Fournisseurs qui desservent chaque région, par secteur"), matrix, links
+            "couverture",
+            _("Fournisseurs qui desservent chaque région, par secteur"),
+            matrix,
+            links,
+            abbreviate=True,
         )
     )
     trend = coverage_trend()

@@ -31,6 +31,9 @@ class Column:
     counted_by: int | None = None
     # Left out of exports (a coverage level would tell a suppressed count of 1 from 2).
     exported: bool = True
+    # A short form shown as the header of a narrow column (the full label is still its name for assistive
+    # technologies, its tooltip, the table's key of abbreviations and the export's header).
+    short: str = ""
 
 
 @dataclass
@@ -77,6 +80,12 @@ class Table:
     limit: int | None = None
     # How many rows the table has when only the first ones were built (for the screen); None: ``len(rows)``.
     total: int | None = None
+    # Many narrow columns (coverage): tighter cells, so that the table fits a laptop's screen.
+    compact: bool = False
+
+    @property
+    def abbreviated(self) -> list[Column]:
+        return [column for column in self.columns if column.short]
 
     @property
     def visible_rows(self):

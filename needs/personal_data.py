@@ -4,7 +4,7 @@ gave for an enterprise, and the questions they answered.
 When a person deletes their account:
 - their needs still open (a draft, under review, or published before its deadline) are withdrawn and the
   enterprises already told are told so; every need of theirs then loses its author (``Need.author`` is emptied)
-  but keeps its facts (organisation, categories, regions, amount band, counts, outcome) for statistics;
+  but keeps its facts (organisation, categories, regions, estimated amount, counts, outcome) for statistics;
 - the answers they gave belong to their enterprise and stay, without their name (``answered_by`` is emptied);
 - reminders they sent and answers to questions stay with the need, without their name.
 """

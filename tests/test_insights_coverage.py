@@ -1,9 +1,12 @@
 """Coverage: who *serves* a region, *coverage(r, c)*, thin and empty cells, the dashboard's fast counts (against the
 definitions and against counts written here by hand), its toggles, and the list behind a cell."""
 
+import html
+import re
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -267,3 +270,67 @@ def test_a_supplier_serving_a_service_area_counts_in_its_region_as_the_search_fi
         matrix.count("06", "entretien.menager") == 0 == Supplier.objects.coverage("06", "entretien.menager")
     )
     assert list(cell_supplier_ids(CoverageFilters(), region_code="05", category=menager)) == [local.pk]
+
+
+def test_the_coverage_tables_sector_headers_are_abbreviated_with_their_full_names_kept(
+    curator_client, catalogue
+):
+    import csv
+    import io
+    import re
+
+    content = curator_client.get(reverse("insights:coverage")).content.decode()
+    head = content[content.index('<table class="figures figures--compact" id="table-couverture">') :]
+    head = head[: head.index("</thead>")]
+    headers = re.findall(
+        r'<th scope="col" class="figures__number"><abbr title="([^"]+)" aria-hidden="true">([^<]+)</abbr>'
+        r'<span class="visually-hidden">([^<]+)</span></th>',
+        head,
+    )
+    names = [html.unescape(name) for name in Sector.objects.values_list("name_fr", flat=True)]
+    assert [html.unescape(title) for title, _short, _hidden in headers] == names
+    assert [html.unescape(hidden) for _title, _short, hidden in headers] == names
+    shorts = [html.unescape(short) for _title, short, _hidden in headers]
+    assert len(set(shorts)) == 13 and max(len(short) for short in shorts) <= 10
+    # The key below the table gives every short name in full; the export's header keeps the full names.
+    for short, name in zip(shorts, names, strict=True):
+        assert f"<div><dt>{html.escape(short)}</dt><dd>{html.escape(name)}</dd></div>" in content
+    export = curator_client.get(reverse("insights:export_coverage", kwargs={"table": "couverture"}))
+    header = next(csv.reader(io.StringIO(b"".join(export.streaming_content).decode("utf-8-sig"))))
+    assert header == ["Région", *names]
+
+
+def test_a_sector_without_a_short_name_is_shortened_to_its_first_word():
+    from insights.reports import short_name
+
+    assert (
+        short_name(Sector(code="nouveau", name_fr="Économie circulaire", name_en="Circular economy"))
+        == "Écono."
+    )
+    assert short_name(Sector(code="court", name_fr="Arts, métiers", name_en="Arts")) == "Arts"
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        (
+            "fr",
+            "2 fournisseurs publiés desservent la région avec au moins une catégorie du secteur « Entretien et "
+            "services immobiliers » : chacun dessert toute la région, tout le Québec ou une zone de service (MRC, "
+            "municipalité) qui s'y trouve.",
+        ),
+        (
+            "en",
+            "2 published suppliers serve the region with at least one category of the sector “Cleaning and "
+            "facility services”: each serves the whole region, all of Québec or a service area (RCM, "
+            "municipality) within it.",
+        ),
+    ],
+)
+def test_the_cell_page_says_a_supplier_serves_the_region_also_through_all_of_quebec_or_a_service_area(
+    curator_client, catalogue, language, sentence
+):
+    curator_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = curator_client.get(reverse("insights:cell") + "?region=01&sector=entretien")
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
+    assert sentence in text

@@ -99,3 +99,44 @@ def test_the_purge_follows_the_retention_module(monkeypatch):
     monkeypatch.setattr(retention, "CLOSED_NEEDS", timedelta(days=30))
     assert services.needs_purge() == 1
     assert need.recipients.get().token is None
+
+
+def test_the_purge_erases_who_answered_but_keeps_the_estimated_amount_the_dashboard_counts():
+    from decimal import Decimal
+
+    from insights.demand import needs_by_cell
+
+    now = timezone.now()
+    need = published_need(
+        recipients=2,
+        regions=["02"],
+        estimated_amount=Decimal("40000"),
+        published_at=now - timedelta(days=420),
+    )
+    answered, other = need.recipients.order_by("pk")
+    member = recipient_member(answered)
+    services.answer_not_interested(recipient=answered, user=member, reason=DeclineReason.CAPACITY, comment="")
+    Need.objects.filter(pk=need.pk).update(status=NeedStatus.CLOSED, closed_at=now - timedelta(days=400))
+    before = needs_by_cell(months=24, now=now)
+    assert before[("02", "entretien.deneigement")] == (1, 40000)
+
+    assert services.needs_purge(now=now) == 1
+
+    answered.refresh_from_db()
+    # Who answered for the enterprise is a person: erased with the links and viewing data.
+    assert answered.answered_by is None and answered.token is None and answered.viewed_at is None
+    # The answer itself belongs to the enterprise and stays, as do the need's facts.
+    assert answered.answer == "not_interested" and answered.decline_reason == DeclineReason.CAPACITY
+    assert personal_data_export(user=member)["sections"]["need_answers"]["records"] == []
+    need.refresh_from_db()
+    assert need.purged_at == now and need.estimated_amount == Decimal("40000")
+    # A public body's estimated amount is not personal data: the dashboard's demand over 24 months is unchanged.
+    assert needs_by_cell(months=24, now=now) == before
+
+
+def test_the_privacy_page_says_what_the_purge_keeps_and_erases(client):
+    page = client.get(reverse("privacy"))
+    assertContains(page, "l'identité de la personne qui a répondu au nom de chaque entreprise")
+    assertContains(page, "personne qui a répondu au nom de chacune")
+    assertContains(page, "son montant estimé")
+    assert "tranche de montant" not in page.content.decode()

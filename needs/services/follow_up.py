@@ -154,15 +154,16 @@ def outcome_record(
 
 def needs_purge(*, now=None) -> int:
     """Once the keeping period of privacy/retention.py has passed since a need closed, delete its tokens,
-    per-recipient viewing data and email log; the need's aggregate facts (categories, regions, amount, counts,
-    answers, outcome) stay."""
+    per-recipient viewing data, email log and who answered for each enterprise (``answered_by``, a person). The
+    need stays, with its estimated amount (a public body's figure, not personal data, which the dashboard's demand
+    over 24 months sums), categories, regions, the enterprises' answers and the outcome."""
     now = now or timezone.now()
     due = Need.objects.filter(purged_at__isnull=True, closed_at__lte=now - retention.CLOSED_NEEDS)
     count = 0
     for pk in due.values_list("pk", flat=True):
         with transaction.atomic():
             need = locked(Need(pk=pk))
-            need.recipients.update(token=None, viewed_at=None)
+            need.recipients.update(token=None, viewed_at=None, answered_by=None)
             Notification.objects.filter(need=need).delete()
             need.purged_at = now
             need.save(update_fields=["purged_at"])

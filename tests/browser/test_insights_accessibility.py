@@ -12,6 +12,7 @@ from buyers.models import ExportLog, Shortlist
 from insights.models import ConfirmationRequest, SearchEvent
 from insights.services import confirmations_ask, coverage_snapshot_take, shift_months
 from needs.models import Answer, Recipient
+from suppliers.models import Sector
 from tests.factories import BuyerFactory, BuyerOrganisationFactory, MembershipFactory, UserFactory
 from tests.needs_factories import published_need
 
@@ -105,3 +106,40 @@ def test_confirmation_page(page, use_language, assert_accessible, dashboard_data
     page.wait_for_load_state()
     assert page.locator("[role=status]").count() == 1
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_coverage_table_fits_a_laptop_screen_without_scrolling_sideways(
+    page, use_language, log_in, catalogue, language
+):
+    # The browser's window is 1280 px wide (browser_context_args): 17 regions × 13 sectors must fit in it.
+    assert page.viewport_size["width"] == 1280
+    log_in(UserFactory(is_staff=True, email="personnel@mtess.gouv.qc.ca"))
+    use_language(language)
+    open_page(page, reverse("insights:coverage"))
+    table = page.locator("#table-couverture")
+    widths = table.evaluate(
+        "(table) => ({table: table.scrollWidth, container: table.closest('.data-table__scroll').clientWidth,"
+        " scroll: table.closest('.data-table__scroll').scrollWidth})"
+    )
+    assert widths["table"] <= widths["container"], widths
+    assert widths["scroll"] <= widths["container"], widths
+    # Each column header still names its sector in full for assistive technologies.
+    for name in Sector.objects.values_list(f"name_{language}", flat=True):
+        assert table.get_by_role("columnheader", name=name, exact=True).count() == 1, name
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_last_month_of_a_line_chart_is_drawn_whole(page, use_language, log_in, language):
+    log_in(UserFactory(is_staff=True, email="personnel@mtess.gouv.qc.ca"))
+    use_language(language)
+    open_page(page, reverse("insights:adoption"))
+    box = page.locator("#workspace-activity-title").evaluate(
+        "(title) => { const svg = title.closest('svg');"
+        " const labels = svg.querySelectorAll('text.chart__label--middle');"
+        " const last = labels[labels.length - 1].getBBox();"
+        " return {left: last.x, right: last.x + last.width, width: svg.viewBox.baseVal.width,"
+        " text: labels[labels.length - 1].textContent}; }"
+    )
+    assert box["text"].endswith(str(timezone.localdate().year)), box
+    assert 0 <= box["left"] and box["right"] <= box["width"], box
