@@ -623,6 +623,15 @@ class Supplier(models.Model):
                 name="supplier_pub_name_index",
                 condition=PUBLISHED,
             ),
+            # The suppliers a buyer's need can reach (``Need.matching_suppliers``): published, with a public email.
+            # Matching a need reads this index alone (with the covering indexes of the category and region links,
+            # migration 0015) instead of the wide rows of every supplier offering the need's categories.
+            models.Index(
+                fields=["id"],
+                include=["serves_all_quebec", "legal_form", "accreditations"],
+                name="supplier_reachable",
+                condition=PUBLISHED & ~Q(email=""),
+            ),
         ]
         triggers = [
             service_area_trigger(

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from needs import services
 from needs.models import NeedKind, NeedStatus, Recipient, RecipientOrigin
-from suppliers.models import Accreditation, LegalForm, ServiceArea, ServiceAreaKind, Status
+from suppliers.models import Accreditation, LegalForm, ServiceArea, ServiceAreaKind, Status, Supplier
 from tests.factories import SupplierFactory
 from tests.needs_factories import NeedFactory
 
@@ -258,3 +258,53 @@ def test_recipients_are_listed_in_a_random_order_fixed_per_need():
     assert order(first) != order(second)
     assert sorted(order(first)) == sorted(s.pk for s in suppliers)
     assert order(first) != sorted(order(first)), "not by id (creation), never by popularity"
+
+
+def test_a_broad_need_reaches_each_serving_path_once_with_a_count_worked_out_here(curator):
+    """A need over two regions and two categories, with suppliers serving all of Québec included: every way of
+    serving a region (listing it, a service area in it, both, all of Québec) counts, each supplier once."""
+    ServiceArea.objects.create(code="mrc-03", name="MRC 03", kind=ServiceAreaKind.MRC, region_id="03")
+    ways = {
+        "listed": {"regions": ["02"]},
+        "area": {"regions": [], "areas": ["mrc-03"]},
+        "both": {"regions": ["02", "03"], "areas": ["mrc-03"]},
+        "province": {"regions": [], "serves_all_quebec": True},
+        "elsewhere": {"regions": ["09"]},
+    }
+    offers = {
+        "one": ["entretien.menager"],
+        "two": ["entretien.menager", "alimentation.traiteur"],
+        "other": ["entretien.deneigement"],
+    }
+    reach = {
+        "reachable": {"email": "contact@exemple.qc.ca"},
+        "no email": {"email": ""},
+        "suspended": {"email": "contact@exemple.qc.ca", "status": Status.SUSPENDED},
+    }
+    for serving, categories, reachability in itertools.product(
+        ways.values(), offers.values(), reach.values()
+    ):
+        for _ in range(5):
+            SupplierFactory(categories=categories, **serving, **reachability)
+    assert Supplier.objects.count() == 5 * 3 * 3 * 5
+    need = NeedFactory(
+        status=NeedStatus.SUBMITTED,
+        categories=["entretien.menager", "alimentation.traiteur"],
+        regions=["02", "03"],
+        include_all_quebec_suppliers=True,
+    )
+
+    # 4 ways that serve the need's regions × 2 offers with one of its categories × 1 reachable kind × 5 each.
+    assert services.need_match(need=need) == 4 * 2 * 5
+    # Computing again adds nobody and doubles nobody.
+    assert services.need_match(need=need) == 40
+    assert need.recipients.count() == 40
+    assert set(need.recipients.values_list("origin", flat=True)) == {RecipientOrigin.MATCHED}
+    # Without the suppliers serving all of Québec: 3 ways × 2 offers × 5.
+    regions = list(need.regions.all())
+    categories = list(need.categories.all())
+    narrowed = services.need_narrow(
+        need=need, by=curator, regions=regions, categories=categories, include_all_quebec_suppliers=False
+    )
+    assert narrowed == 30
+    assert not need.recipients.filter(supplier__serves_all_quebec=True).exists()

@@ -9,7 +9,7 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import connection, models
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import JSONObject
 from django.urls import reverse
 from django.utils import timezone
@@ -478,15 +478,16 @@ class Need(models.Model):
         suppliers = suppliers.offering(*self.categories.values_list("code", flat=True))
         if not self.all_quebec:
             codes = list(self.regions.values_list("code", flat=True))
-            listed = Supplier.regions_served.through.objects.filter(
-                supplier_id=OuterRef("pk"), region_id__in=codes
-            )
+            # Two sets (suppliers listing one of the regions; suppliers with a service area in one) that the
+            # database hashes once from the links' covering indexes (suppliers migration 0015), not two lookups
+            # per supplier offering the categories (``EXISTS … OR EXISTS …``): thousands of them in a broad need.
+            listed = Supplier.regions_served.through.objects.filter(region_id__in=codes).values("supplier_id")
             # A service area (MRC, municipality) in one of the regions serves part of it, as the search's
             # region filter says (``SupplierQuerySet.serving``).
-            in_area = Supplier.areas_served.through.objects.filter(
-                supplier_id=OuterRef("pk"), servicearea__region_id__in=codes
+            in_area = Supplier.areas_served.through.objects.filter(servicearea__region_id__in=codes).values(
+                "supplier_id"
             )
-            area = Exists(listed) | Exists(in_area)
+            area = Q(pk__in=listed) | Q(pk__in=in_area)
             if self.include_all_quebec_suppliers:
                 area |= Q(serves_all_quebec=True)
             suppliers = suppliers.filter(area)

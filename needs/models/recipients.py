@@ -84,16 +84,24 @@ class RecipientQuerySet(models.QuerySet):
     def insert_missing(self, *, need, suppliers, origin) -> int:
         """Make a recipient of ``need`` of each supplier of ``suppliers`` (a queryset of supplier ids) that is not
         one yet, in one INSERT … SELECT: thousands of matches never travel to Python and back. The rows have no
-        token until the need is published (``give_tokens``)."""
+        token until the need is published (``give_tokens``).
+
+        The caller holds the need's lock (``services.base.locked``), as every writer of its recipients does: the
+        suppliers already recipients are left out by the SELECT rather than by ``ON CONFLICT``, whose speculative
+        insertion costs each row a second write. The rows go in supplier order, the order of the (need, supplier)
+        index they are added to."""
         sql, params = suppliers.query.sql_with_params()
+        table = Recipient._meta.db_table
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {Recipient._meta.db_table} (need_id, supplier_id, origin, excluded, token, answer, "
+                f"INSERT INTO {table} (need_id, supplier_id, origin, excluded, token, answer, "
                 "answers, answer_file, answer_file_name, answer_file_type, decline_reason, comment, created_at) "
                 f"SELECT %s, matched.supplier_id, %s, false, NULL, '', '{{}}', '', '', '', '', '', now() "
                 f"FROM ({sql}) AS matched (supplier_id) "
-                "ON CONFLICT (need_id, supplier_id) DO NOTHING",
-                [need.pk, origin, *params],
+                f"WHERE NOT EXISTS (SELECT 1 FROM {table} present "
+                "WHERE present.need_id = %s AND present.supplier_id = matched.supplier_id) "
+                "ORDER BY matched.supplier_id",
+                [need.pk, origin, *params, need.pk],
             )
             return cursor.rowcount
 
