@@ -136,9 +136,14 @@ def load_people_and_queues(*, seed: int) -> dict:
         for user in users
     )
     member, _created = User.objects.get_or_create(email="membre-banc@example.invalid")
-    ids = list(Supplier.objects.published().order_by("id").values_list("id", flat=True)[:1500:3])
-    Revision.objects.bulk_create(Revision(supplier_id=pk, data={}, submitted_by=member) for pk in ids[:300])
-    ClaimRequest.objects.bulk_create(ClaimRequest(supplier_id=pk, user=member) for pk in ids[300:500])
+    listings = list(Supplier.objects.published().order_by("id").values_list("id", "neq")[:1500:3])
+    Revision.objects.bulk_create(
+        Revision(supplier_id=pk, data={}, submitted_by=member) for pk, _neq in listings[:300]
+    )
+    # A claim names the NEQ it asks for (one pending claim per person and NEQ).
+    ClaimRequest.objects.bulk_create(
+        ClaimRequest(supplier_id=pk, neq=neq, user=member) for pk, neq in listings[300:500]
+    )
     return {"organisations": 400, "buyers": 2000, "revisions": 300, "claims": 200}
 
 

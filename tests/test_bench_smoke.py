@@ -181,3 +181,21 @@ def test_the_writer_changes_suppliers_and_writes_an_import_file(tmp_path):
     with open(path, encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert [row["neq"][:2] for row in rows] == ["88", "88", "88"] and rows[0]["status"] == "published"
+
+
+@pytest.mark.django_db
+def test_dashboard_bench_people_and_queues_follow_the_current_rules():
+    """The dashboard benchmark's buyers, revisions and claims go in under today's constraints (a claim names its
+    NEQ: one pending claim per person and NEQ)."""
+    from bench.dashboard import load_people_and_queues
+    from enterprises.models import ClaimRequest, Revision
+
+    load_suppliers(list(generate_suppliers(960, seed=7)), connection=connection, seed=7)
+
+    load_people_and_queues(seed=7)
+
+    # Every third of the first 1,500 published listings: 320 here, the first 300 revised, the next 20 claimed.
+    assert Revision.objects.count() == 300
+    claims = list(ClaimRequest.objects.select_related("supplier"))
+    assert len(claims) == 20
+    assert all(claim.neq == claim.supplier.neq for claim in claims)
