@@ -103,14 +103,23 @@ def load_confirmations(connection) -> dict:
 
 def load_people_and_queues(*, seed: int) -> dict:
     """Buyers (organisations of every kind, spread over the regions), and revisions and claims waiting."""
+    from django.db import transaction
+
+    from buyers.models import BuyerOrganisation
+
+    if BuyerOrganisation.objects.filter(name__startswith="Organisme du banc").exists():
+        return {}
+    with transaction.atomic():  # all or nothing, so that a failed run is simply run again
+        return _load_people_and_queues(seed=seed)
+
+
+def _load_people_and_queues(*, seed: int) -> dict:
     from django.contrib.auth import get_user_model
 
     from buyers.models import Buyer, BuyerOrganisation
     from enterprises.models import ClaimRequest, Revision
     from suppliers.models import Supplier
 
-    if BuyerOrganisation.objects.filter(name__startswith="Organisme du banc").exists():
-        return {}
     rng = random.Random(seed)
     User = get_user_model()
     organisations = BuyerOrganisation.objects.bulk_create(
