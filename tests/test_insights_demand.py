@@ -9,7 +9,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from insights.demand import demand_beside_supply, ranked_gaps, search_demand, searches_by_region
+from insights.demand import (
+    add_months,
+    demand_beside_supply,
+    month_start,
+    ranked_gaps,
+    search_demand,
+    searches_by_region,
+)
 from insights.models import SearchDemandMonth, SearchEvent
 from insights.services import search_demand_roll_up, search_events_purge, shift_months
 from tests.factories import SupplierFactory
@@ -193,6 +200,23 @@ def test_completed_months_rolled_up_count_as_their_events_did(market):
     # The roll-ups answer alone: the events of completed months are no longer read.
     SearchEvent.objects.filter(hour__lt=months_ago(1)).delete()
     assert figures() == before
+
+
+def test_rolled_up_sums_kept_by_a_process_follow_a_new_roll_up_and_a_purge(market):
+    """The sums of rolled-up months are kept per process (``rolled_totals``), keyed by the months and the newest
+    roll-up row: a month purged, or rolled up again, is counted as it now is."""
+    search_demand_roll_up()
+    cell = dict(region="03", column="category", code="entretien.menager")
+    before = search_demand(months=24, now=now())[("03", "entretien.menager")].searches
+    month = SearchDemandMonth.objects.filter(**cell).order_by("month").values_list("month", flat=True).first()
+    old = SearchDemandMonth.objects.get(month=month, **cell).searches
+    SearchDemandMonth.objects.filter(month=month).delete()  # as the purge does, with its events
+    SearchEvent.objects.filter(
+        hour__gte=month_start(month), hour__lt=month_start(add_months(month, 1))
+    ).delete()
+    assert search_demand(months=24, now=now())[("03", "entretien.menager")].searches == before - old
+    SearchDemandMonth.objects.create(month=month, searches=40, empty=0, **cell)
+    assert search_demand(months=24, now=now())[("03", "entretien.menager")].searches == before - old + 40
 
 
 def test_the_purge_removes_roll_ups_of_months_older_than_the_retention_and_nothing_else(market):
