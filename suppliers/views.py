@@ -47,7 +47,7 @@ def supplier_search(request):
         ]
         supplier.phone_uri = phone_uri(supplier.phone)
     current_querystring = params.querystring(page=results.page.number)
-    return render(
+    response = render(
         request,
         "suppliers/search.html",
         {
@@ -67,6 +67,8 @@ def supplier_search(request):
             "page_sizes": sorted({*PAGE_SIZES, params.page_size}),
         },
     )
+    results.release()
+    return response
 
 
 def supplier_detail(request, neq):

@@ -407,3 +407,25 @@ def _superuser():
     from tests.factories import UserFactory
 
     return UserFactory(email="super@mtess.gouv.qc.ca", is_staff=True, is_superuser=True)
+
+
+def test_a_replaced_index_is_freed_without_waiting_for_the_cycle_collector(client):
+    """A rendered page's template context is cyclic garbage; the search results in it must not keep the index
+    they were computed on, or each catalogue change leaves a whole index behind until the next full collection."""
+    import gc
+    import weakref
+
+    supplier = SupplierFactory(name="Traiteur du Fleuve")
+    found(client, q="traiteur")
+    first = weakref.ref(current_catalogue().index)
+    gc.collect()
+    gc.disable()
+    try:
+        found(client, q="traiteur")  # a page rendered on the first index
+        supplier.description_fr = "Repas et boîtes à lunch."
+        supplier.save()
+        found(client, q="traiteur")  # the change is applied: a new index replaces the first
+        assert current_catalogue().index is not first()
+        assert first() is None
+    finally:
+        gc.enable()
