@@ -1,7 +1,7 @@
 """The body of a search result card, rendered once per distinct content and language, then reused.
 
 A search page shows 20 to 100 cards, and rendering them through the template engine was a third of the page's
-time (bench/README.md, "Throughput, 2 December"). The body of a card is a pure function of the values listed in
+time (bench/README.md, "The search page's own cost"). The body of a card is a pure function of the values listed in
 ``card_values``: those values, with the active language, are the cache key, so a changed supplier, a renamed region
 or category, a new verification date or another language simply gives another key — nothing is ever invalidated
 and nothing stale can be shown. The template reads only ``card.<value>``; a value it needs must be added here, which
