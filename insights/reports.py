@@ -383,24 +383,22 @@ def demand_report(*, months: int, now=None, full: str = "") -> Report:
         for position, cell in enumerate(rows if full == name else rows[:limit]):
             level = cell.level.value
             shown = position < limit  # rows past it only go to the export: no link, no colour
-            table.rows.append(
-                [
-                    Cell(region_labels[cell.region.code]),
-                    Cell(category_name(cell.category)),
-                    Cell(
-                        cell.coverage,
-                        url=f"{cell_base}region={cell.region.code}&category={quote(cell.category.code)}"
-                        if shown
-                        else "",
-                        level=level,
-                    ),
-                    Cell(level, text=level_labels[cell.level] if shown else "", level=level),
-                    Cell(cell.demand.searches),
-                    Cell(cell.demand.empty_searches),
-                    Cell(cell.demand.needs_published),
-                    Cell(cell.demand.needs_amount),
-                    Cell(cell.demand.records),
-                ]
+            table.add(
+                Cell(region_labels[cell.region.code]),
+                Cell(category_name(cell.category)),
+                Cell(
+                    cell.coverage,
+                    url=f"{cell_base}region={cell.region.code}&category={quote(cell.category.code)}"
+                    if shown
+                    else "",
+                    level=level,
+                ),
+                Cell(level, text=level_labels[cell.level] if shown else "", level=level),
+                cell.demand.searches,
+                cell.demand.empty_searches,
+                cell.demand.needs_published,
+                cell.demand.needs_amount,
+                cell.demand.records,
             )
 
     gaps = demand.ranked_gaps(cells)
