@@ -8,8 +8,10 @@ Demand signals of a cell (r, c) over a period (calendar months: the current one 
 - needs published in r for c (count and estimated amounts) — from the needs module (``needs_by_cell``);
 - market-research records for r and c — from the buyers' workspace (``records_by_cell``).
 
-Completed months are read from their nightly roll-up (``SearchDemandMonth``), the current month (and any month not
-rolled up yet) from the events themselves, with the same counting (``count_cells``).
+Completed months are read from their nightly roll-up (``SearchDemandMonth``), the completed days of the current
+month from theirs (``SearchDemandDay``), today (and any day or month not rolled up yet) from the events themselves,
+with the same counting (``count_cells``): what is counted live is at most a day of searches, whatever the day of
+the month.
 
 A cell's *demand* is the sum of its searches, needs published and records; *gaps* are the cells with demand whose
 coverage is thin or empty, by demand (most first), then empty before thin, then searches that found nothing.
@@ -17,7 +19,7 @@ coverage is thin or empty, by demand (most first), then empty before thin, then 
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from operator import itemgetter
 
@@ -27,17 +29,18 @@ from django.utils.translation import gettext_lazy as _
 
 from buyers.models import MarketResearchRecord, RecordSource
 from needs.models import Need
+from suppliers.catalogue import current_catalogue
 from suppliers.models import Category, CoverageLevel, Region
 
 from .coverage import CoverageFilters, coverage_by_category
-from .models import DemandColumn, SearchDemandMonth, SearchEvent
+from .models import DemandColumn, SearchDemandDay, SearchDemandMonth, SearchEvent
 
 # Periods staff can look at, in calendar months (search events are kept 24 months).
 PERIODS = {3: _("3 derniers mois"), 12: _("12 derniers mois"), 24: _("24 derniers mois")}
 DEFAULT_PERIOD = 12
 
 
-@dataclass
+@dataclass(slots=True)
 class Demand:
     searches: int = 0
     empty_searches: int = 0
@@ -64,8 +67,13 @@ def add_months(month: date, count: int) -> date:
 
 
 def month_start(month: date) -> datetime:
-    """The (aware) local midnight starting ``month``."""
+    """The (aware) local midnight starting ``month`` (or any day)."""
     return timezone.make_aware(datetime.combine(month, time.min))
+
+
+def days_between(first: date, stop: date) -> list[date]:
+    """The days from ``first`` to the day before ``stop``."""
+    return [first + timedelta(days=offset) for offset in range((stop - first).days)]
 
 
 def period_months(months: int, now: datetime) -> list[date]:
@@ -107,42 +115,67 @@ def count_cells(groups, sector_of: dict[str, str]) -> dict[CellKey, list[int]]:
     return cells
 
 
-def _events_of_months(months: list[date]):
+def _events_between(spans: list[tuple[date, date]]):
+    """The events of these spans of days (``(first, stop)``: from ``first``'s midnight to ``stop``'s), adjacent
+    spans joined."""
+    joined: list[list[date]] = []
+    for first, stop in sorted(spans):
+        if joined and joined[-1][1] == first:
+            joined[-1][1] = stop
+        else:
+            joined.append([first, stop])
     condition = Q()
-    for month in months:
-        condition |= Q(hour__gte=month_start(month), hour__lt=month_start(add_months(month, 1)))
-    return SearchEvent.objects.filter(condition) if months else SearchEvent.objects.none()
+    for first, stop in joined:
+        condition |= Q(hour__gte=month_start(first), hour__lt=month_start(stop))
+    return SearchEvent.objects.filter(condition) if joined else SearchEvent.objects.none()
+
+
+# The two roll-ups: (model, its period field).
+ROLL_UPS = {"month": (SearchDemandMonth, "month"), "day": (SearchDemandDay, "day")}
+
+
+def _rolled(kind: str, periods: list[date]) -> set[date]:
+    """Which of ``periods`` (months or days) have their roll-up."""
+    model, field = ROLL_UPS[kind]
+    return set(model.objects.filter(**{f"{field}__in": periods}).values_list(field, flat=True).distinct())
 
 
 def search_counts(*, months: int, now: datetime) -> dict[CellKey, list[int]]:
-    """Searches and searches that found nothing per cell over the period: roll-ups for the completed months that
-    have one, events for the others."""
+    """Searches and searches that found nothing per cell over the period: roll-ups for the completed months and
+    the completed days of the current month that have one, events for the rest."""
     wanted = period_months(months, now)
     current = month_of(now)
-    rolled = set(
-        SearchDemandMonth.objects.filter(month__in=[month for month in wanted if month < current])
-        .values_list("month", flat=True)
-        .distinct()
-    )
+    today = timezone.localdate(now)
+    rolled = {"month": _rolled("month", wanted[:-1]), "day": _rolled("day", days_between(current, today))}
+    spans = [(month, add_months(month, 1)) for month in wanted[:-1] if month not in rolled["month"]]
+    spans += [
+        (day, day + timedelta(days=1)) for day in days_between(current, today) if day not in rolled["day"]
+    ]
+    spans.append((today, add_months(current, 1)))
     sector_of = dict(Category.objects.values_list("code", "sector_id"))
-    cells = count_cells(search_groups(_events_of_months([m for m in wanted if m not in rolled])), sector_of)
-    if rolled:
-        newest = SearchDemandMonth.objects.aggregate(newest=Max("pk"))["newest"]
-        for key, (searches, empty) in rolled_totals(tuple(sorted(rolled)), newest).items():
+    cells = count_cells(search_groups(_events_between(spans)), sector_of)
+    for kind, periods in rolled.items():
+        if not periods:
+            continue
+        model, _field = ROLL_UPS[kind]
+        newest = model.objects.aggregate(newest=Max("pk"))["newest"]
+        for key, (searches, empty) in rolled_totals(kind, tuple(sorted(periods)), newest).items():
             cell = cells[key]
             cell[0] += searches
             cell[1] += empty
     return cells
 
 
-@lru_cache(maxsize=8)
-def rolled_totals(months: tuple[date, ...], newest: int | None) -> dict[CellKey, tuple[int, int]]:
-    """Searches and empty searches per cell summed over these rolled-up months, kept per process: a month's
-    roll-up is written once (``search_demand_roll_up``) and only ever deleted whole by the purge, so the months
-    and the newest roll-up row (``newest``) identify the sum exactly. Summing 24 months at 1,000,000 search
-    events took 0.17 s of the demand page (bench/README.md)."""
+@lru_cache(maxsize=16)
+def rolled_totals(kind: str, periods: tuple[date, ...], newest: int | None) -> dict[CellKey, tuple[int, int]]:
+    """Searches and empty searches per cell summed over these rolled-up months or days (``kind``), kept per
+    process: a period's roll-up is written once (``search_demand_roll_up``) and only ever deleted whole (by the
+    purge, or a day once its month is rolled up), so the periods and the newest roll-up row (``newest``) identify
+    the sum exactly. Summing 24 months at 1,000,000 search events took 0.17 s of the demand page
+    (bench/README.md)."""
+    model, field = ROLL_UPS[kind]
     totals = (
-        SearchDemandMonth.objects.filter(month__in=months)
+        model.objects.filter(**{f"{field}__in": periods})
         .values_list("column", "region", "code")
         .annotate(searches=Sum("searches"), empty=Sum("empty"))
         .order_by()
@@ -173,28 +206,40 @@ def searches_by_region(*, months: int, now: datetime, counts=None) -> dict[str, 
     }
 
 
+def _roll_up(kind: str, period: date, stop: date, sector_of: dict[str, str]) -> bool:
+    """Store the counts of the events from ``period`` to ``stop`` as the roll-up of ``period``; False when there
+    were none (nothing stored: the period is counted live, at no cost)."""
+    model, field = ROLL_UPS[kind]
+    cells = count_cells(search_groups(_events_between([(period, stop)])), sector_of)
+    model.objects.bulk_create(
+        [
+            model(**{field: period}, region=region, column=column, code=code, searches=searches, empty=empty)
+            for (column, region, code), (searches, empty) in cells.items()
+        ],
+        ignore_conflicts=True,
+    )
+    return bool(cells)
+
+
 def search_demand_roll_up(*, now: datetime, retention_months: int) -> list[date]:
-    """Roll up each completed month of the retention period that has no roll-up yet; returns those months."""
+    """Roll up each completed month of the retention period that has no roll-up yet, then each completed day of
+    the current month, and delete the days of earlier months (their month's roll-up counts them); returns the
+    months rolled up."""
     current = month_of(now)
-    done = set(SearchDemandMonth.objects.values_list("month", flat=True).distinct())
     sector_of = dict(Category.objects.values_list("code", "sector_id"))
-    rolled = []
-    for offset in range(retention_months - 1, 0, -1):
-        month = add_months(current, -offset)
-        if month in done:
-            continue
-        cells = count_cells(search_groups(_events_of_months([month])), sector_of)
-        SearchDemandMonth.objects.bulk_create(
-            [
-                SearchDemandMonth(
-                    month=month, region=region, column=column, code=code, searches=searches, empty=empty
-                )
-                for (column, region, code), (searches, empty) in cells.items()
-            ],
-            ignore_conflicts=True,
-        )
-        if cells:
-            rolled.append(month)
+    completed = [add_months(current, -offset) for offset in range(retention_months - 1, 0, -1)]
+    done = _rolled("month", completed)
+    rolled = [
+        month
+        for month in completed
+        if month not in done and _roll_up("month", month, add_months(month, 1), sector_of)
+    ]
+    days = days_between(current, timezone.localdate(now))
+    done = _rolled("day", days)
+    for day in days:
+        if day not in done:
+            _roll_up("day", day, day + timedelta(days=1), sector_of)
+    SearchDemandDay.objects.filter(day__lt=current).delete()
     return rolled
 
 
@@ -254,59 +299,75 @@ def records_by_cell(*, months: int, now: datetime) -> dict[tuple[str, str], int]
 # --- Beside supply ---
 
 
-@dataclass
+@dataclass(slots=True)
 class DemandCell:
     region: Region
     category: Category
     coverage: int
     demand: Demand
+    level: CoverageLevel
 
-    @property
-    def level(self) -> CoverageLevel:
-        return CoverageLevel.of(self.coverage)
+    def __init__(self, region, category, coverage, demand):
+        self.region, self.category, self.coverage, self.demand = region, category, coverage, demand
+        self.level = CoverageLevel.of(coverage)
 
 
 def demand_beside_supply(
     *, months: int, now: datetime, filters: CoverageFilters | None = None, counts=None
 ) -> list[DemandCell]:
     """Every (region, category) cell with some demand, with its coverage; by demand, most first."""
-    regions = list(Region.objects.order_by("code"))
-    categories = list(
-        Category.objects.select_related("sector").order_by("sector__position", "position", "code")
-    )
+    # The regions and categories of the search index's reference data, loaded once per change of any of them.
+    reference = current_catalogue().reference
     coverage = coverage_by_category(
-        filters or CoverageFilters(), categories=categories, regions=regions, now=now
+        filters or CoverageFilters(), categories=reference.categories, regions=reference.regions, now=now
     )
-    demand = search_demand(months=months, now=now, counts=counts)
+    counts = counts if counts is not None else search_counts(months=months, now=now)
+    searched = {
+        (region, code): figures
+        for (column, region, code), figures in counts.items()
+        if column == DemandColumn.CATEGORY
+    }
     needs = needs_by_cell(months=months, now=now)
     records = records_by_cell(months=months, now=now)
-    for key in set(needs) | set(records):
-        demand.setdefault(key, Demand())
-    # Plain lists and dicts in the loop: at 1,000,000 search events a period has some 17,000 cells with demand.
+    # Plain tuples, dicts and lists in the loop: at 1,000,000 search events a period has some 17,000 cells with
+    # demand; the cells' objects are made once they are in order.
     rows = {
-        region.code: (region, row)
-        for region, row in zip(coverage.regions, coverage.counts.tolist(), strict=True)
+        region.code: (index, row)
+        for index, (region, row) in enumerate(zip(coverage.regions, coverage.counts.tolist(), strict=True))
     }
-    columns = {category.code: (category, column) for column, category in enumerate(coverage.columns)}
+    columns = {category.code: column for column, category in enumerate(coverage.columns)}
+    no_figures = (0, 0)
     keyed = []
-    for key, cell_demand in demand.items():
+    for key in searched.keys() | needs.keys() | records.keys():
         region_code, category_code = key
         if region_code not in rows or category_code not in columns:
             continue
-        region, row = rows[region_code]
-        category, column = columns[category_code]
-        cell_demand.needs_published, cell_demand.needs_amount = needs.get(key, (0, 0))
-        cell_demand.records = records.get(key, 0)
-        coverage_count = row[column]
-        total = cell_demand.searches + cell_demand.needs_published + cell_demand.records
+        index, row = rows[region_code]
+        column = columns[category_code]
+        searches, empty = searched.get(key, no_figures)
+        needs_published, needs_amount = needs.get(key, no_figures)
+        records_count = records.get(key, 0)
         keyed.append(
             (
-                (-total, coverage_count, region_code, category_code),
-                DemandCell(region=region, category=category, coverage=coverage_count, demand=cell_demand),
+                -(searches + needs_published + records_count),
+                row[column],
+                region_code,
+                category_code,
+                index,
+                column,
+                searches,
+                empty,
+                needs_published,
+                needs_amount,
+                records_count,
             )
         )
-    keyed.sort(key=itemgetter(0))
-    return [cell for _key, cell in keyed]
+    keyed.sort(key=itemgetter(0, 1, 2, 3))
+    regions, categories = coverage.regions, coverage.columns
+    return [
+        DemandCell(regions[index], categories[column], coverage_count, Demand(*figures))
+        for _total, coverage_count, _region, _category, index, column, *figures in keyed
+    ]
 
 
 def gap_sort_key(cell: DemandCell):

@@ -82,12 +82,10 @@ class DemandColumn(models.TextChoices):
     CATEGORY = "category", _("Catégorie")
 
 
-class SearchDemandMonth(models.Model):
-    """The searches of one completed month that filtered a region, counted per region and sector, category or
-    neither (``code`` empty), rolled up from the search events each night (``insights.tasks``) so that the demand
-    view reads a few thousand rows rather than every event; purged with the events."""
+class SearchDemandCounts(models.Model):
+    """The searches of one period that filtered a region, counted per region and sector, category or neither
+    (``code`` empty): the nightly roll-ups the demand view reads rather than every event."""
 
-    month = models.DateField(_("mois"))
     region = models.CharField(_("région"), max_length=2)
     column = models.CharField(_("colonne"), max_length=10, choices=DemandColumn.choices)
     code = models.CharField(_("code"), max_length=80, blank=True)
@@ -95,19 +93,51 @@ class SearchDemandMonth(models.Model):
     empty = models.PositiveIntegerField(_("recherches sans résultat"))
 
     class Meta:
-        verbose_name = _("recherches du mois")
-        verbose_name_plural = _("recherches par mois")
-        constraints = [
+        abstract = True
+
+    @classmethod
+    def constraints_for(cls, period: str) -> list:
+        return [
             models.UniqueConstraint(
-                fields=["month", "region", "column", "code"], name="search_demand_month_cell"
+                fields=[period, "region", "column", "code"], name=f"search_demand_{period}_cell"
             ),
             models.CheckConstraint(
-                condition=Q(column__in=DemandColumn.values), name="search_demand_column_valid"
+                condition=Q(column__in=DemandColumn.values),
+                name="search_demand_column_valid"
+                if period == "month"
+                else f"search_demand_{period}_column_valid",
             ),
         ]
 
+
+class SearchDemandMonth(SearchDemandCounts):
+    """The searches of one completed month, rolled up from the search events each night (``insights.tasks``) so
+    that the demand view reads a few thousand rows rather than every event; purged with the events."""
+
+    month = models.DateField(_("mois"))
+
+    class Meta:
+        verbose_name = _("recherches du mois")
+        verbose_name_plural = _("recherches par mois")
+        constraints = SearchDemandCounts.constraints_for("month")
+
     def __str__(self):
         return f"{self.month:%Y-%m} {self.region} {self.code}: {self.searches}"
+
+
+class SearchDemandDay(SearchDemandCounts):
+    """The searches of one completed day of the current month, rolled up each night so that the demand view counts
+    only today's events live, whatever the day of the month; deleted once their month is rolled up."""
+
+    day = models.DateField(_("jour"))
+
+    class Meta:
+        verbose_name = _("recherches du jour")
+        verbose_name_plural = _("recherches par jour")
+        constraints = SearchDemandCounts.constraints_for("day")
+
+    def __str__(self):
+        return f"{self.day:%Y-%m-%d} {self.region} {self.code}: {self.searches}"
 
 
 class CoverageSnapshotQuerySet(models.QuerySet):

@@ -17,7 +17,7 @@ from insights.demand import (
     search_demand,
     searches_by_region,
 )
-from insights.models import SearchDemandMonth, SearchEvent
+from insights.models import SearchDemandDay, SearchDemandMonth, SearchEvent
 from insights.services import search_demand_roll_up, search_events_purge, shift_months
 from tests.factories import SupplierFactory
 
@@ -200,6 +200,38 @@ def test_completed_months_rolled_up_count_as_their_events_did(market):
     # The roll-ups answer alone: the events of completed months are no longer read.
     SearchEvent.objects.filter(hour__lt=months_ago(1)).delete()
     assert figures() == before
+
+
+def test_completed_days_of_the_month_rolled_up_count_as_their_events_did_and_today_stays_live(db):
+    """On the 20th, the 3rd and the 10th are rolled up (their events no longer read) and the 20th is counted live;
+    once the month is over it has its month's roll-up and its days go."""
+    mid_month = timezone.make_aware(timezone.datetime(2026, 11, 20, 15))
+    on = lambda day, hour=10: timezone.make_aware(timezone.datetime(2026, 11, day, hour))  # noqa: E731
+    searches(3, regions=["03"], categories=["entretien.menager"], results=0, hour=on(3))
+    searches(2, regions=["03", "05"], categories=["entretien.menager"], hour=on(10, 23))
+    searches(4, regions=["05"], sectors=["alimentation"], hour=on(20, 9))
+
+    def figures(at):
+        return (
+            {key: (d.searches, d.empty_searches) for key, d in search_demand(months=3, now=at).items()},
+            {key: d.searches for key, d in search_demand(months=3, now=at, by="sector").items()},
+            searches_by_region(months=3, now=at),
+        )
+
+    before = figures(mid_month)
+    assert before[0][("03", "entretien.menager")] == (5, 3)
+    search_demand_roll_up(now=mid_month)
+    assert sorted(set(SearchDemandDay.objects.values_list("day", flat=True))) == [on(3).date(), on(10).date()]
+    SearchEvent.objects.filter(hour__lt=on(20, 0)).delete()  # the rolled-up days answer alone
+    assert figures(mid_month) == before
+    searches(1, regions=["05"], sectors=["alimentation"], hour=on(20, 14))  # today's: counted at once
+    assert search_demand(months=3, now=mid_month, by="sector")[("05", "alimentation")].searches == 5
+
+    next_month = timezone.make_aware(timezone.datetime(2026, 12, 2, 3))
+    search_demand_roll_up(now=next_month)
+    assert not SearchDemandDay.objects.exists()
+    assert SearchDemandMonth.objects.filter(month=on(1).date()).exists()
+    assert search_demand(months=3, now=next_month, by="sector")[("05", "alimentation")].searches == 5
 
 
 def test_rolled_up_sums_kept_by_a_process_follow_a_new_roll_up_and_a_purge(market):
