@@ -380,26 +380,39 @@ def demand_report(*, months: int, now=None, full: str = "") -> Report:
                 total=len(rows),
             )
         )
-        for position, cell in enumerate(rows if full == name else rows[:limit]):
+        for cell in rows[:limit]:
             level = cell.level.value
-            shown = position < limit  # rows past it only go to the export: no link, no colour
             table.add(
                 Cell(region_labels[cell.region.code]),
                 Cell(category_name(cell.category)),
                 Cell(
                     cell.coverage,
-                    url=f"{cell_base}region={cell.region.code}&category={quote(cell.category.code)}"
-                    if shown
-                    else "",
+                    url=f"{cell_base}region={cell.region.code}&category={quote(cell.category.code)}",
                     level=level,
                 ),
-                Cell(level, text=level_labels[cell.level] if shown else "", level=level),
+                Cell(level, text=level_labels[cell.level], level=level),
                 cell.demand.searches,
                 cell.demand.empty_searches,
                 cell.demand.needs_published,
                 cell.demand.needs_amount,
                 cell.demand.records,
             )
+        if full == name:  # rows past the limit only go to the export: plain values
+            for cell in rows[limit:]:
+                demand_of = cell.demand
+                table.add_exported(
+                    [
+                        region_labels[cell.region.code],
+                        category_name(cell.category),
+                        cell.coverage,
+                        None,
+                        demand_of.searches,
+                        demand_of.empty_searches,
+                        demand_of.needs_published,
+                        demand_of.needs_amount,
+                        demand_of.records,
+                    ]
+                )
 
     gaps = demand.ranked_gaps(cells)
     demand_table(

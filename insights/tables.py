@@ -115,6 +115,10 @@ class Table:
     def add(self, *values):
         self.rows.append([value if isinstance(value, Cell) else Cell(value) for value in values])
 
+    def add_exported(self, values: list):
+        """A row past the ``limit`` rows shown, only ever exported: its plain values, no cells."""
+        self.rows.append(values)
+
     def export_header(self) -> list[str]:
         return [str(column.label) for column in self.columns if column.exported]
 
@@ -128,7 +132,7 @@ class Table:
         ]
         suppressed = str(SUPPRESSED)
         for row in self.rows:
-            values = [cell.value for cell in row]
+            values = [cell.value if cell.__class__ is Cell else cell for cell in row]
             yield [
                 suppressed
                 if (small and is_small(values[index]))

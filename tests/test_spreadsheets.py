@@ -32,6 +32,20 @@ def test_csv_starts_with_a_byte_order_mark_and_neutralises_every_cell():
     assert response["Content-Disposition"] == 'attachment; filename="f.csv"'
 
 
+def test_a_long_csv_streamed_in_chunks_has_every_row_once_neutralised():
+    from django.utils.safestring import mark_safe as Markup
+
+    rows = [[f"ligne {n}", n, None] for n in range(1234)]
+    rows[700] = ["=1+1", Markup("@lien"), 2.5]
+    response = csv_response(filename="f.csv", header=["nom", "n", "vide"], rows=rows)
+    chunks = list(response.streaming_content)
+    assert 1 < len(chunks) < len(rows) / 100
+    lines = b"".join(chunks).decode("utf-8").split("\r\n")
+    assert lines[0] == "\ufeffnom,n,vide"
+    assert lines[1:-1] == [f"ligne {n},{n}," if n != 700 else "'=1+1,'@lien,2.5" for n in range(1234)]
+    assert lines[-1] == ""
+
+
 def test_xlsx_cells_hold_text_never_formulas():
     handle = io.BytesIO()
     write_xlsx(handle, header=["nom"], rows=[[value] for value in HOSTILE])
