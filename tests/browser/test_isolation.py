@@ -28,9 +28,9 @@ def synonym_rules() -> list[tuple]:
 
 
 @pytest.mark.parametrize("turn", ["first", "second"])
-def test_each_browser_test_starts_from_the_initial_content(turn, _serialized_database):
+def test_each_browser_test_starts_from_the_initial_content(turn, _initial_data):
     # Every row Django restores with serialized_rollback, as Django serializes them, is back and nothing else is.
-    assert json.loads(connection.creation.serialize_db_to_string()) == json.loads(_serialized_database)
+    assert json.loads(connection.creation.serialize_db_to_string()) == json.loads(_initial_data.serialized)
     assert not Supplier.objects.exists()
     assert not Category.objects.filter(code=LEFTOVER_CATEGORY).exists()
     # The search synonyms' rules, derived by a trigger, are what the restored synonyms give.
