@@ -1,5 +1,9 @@
+from dataclasses import dataclass
+from functools import partial
+
 import pytest
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.utils import translation
 
 from accounts.models import CURATORS_GROUP
@@ -87,3 +91,112 @@ def assert_snapshot_queries(snapshot):
         assert captured.as_snapshot() == snapshot(name=name)
 
     return check
+
+
+# --- Transactional tests with serialized rollback (the browser tests and some others) ---
+
+# The schema holding the initial content of the test database, beside ``public`` (which is what Django sees).
+INITIAL_DATA_SCHEMA = "tests_initial_data"
+# What Django's serialized rollback deserializes once the snapshot exists: nothing (the restore is done in SQL).
+EMPTY_SERIALIZED_COPY = "[]"
+
+
+@dataclass(frozen=True)
+class InitialData:
+    serialized: str  # Django's JSON copy, made when it created the test database
+    restore_sql: str  # copies the snapshot back into the emptied tables, one INSERT … SELECT per table
+
+
+def snapshot_initial_data(connection, serialized: str) -> str:
+    """Put the database's initial content back the way Django does (flush, then deserialize its JSON copy through
+    the ORM, with every trigger firing), copy each non-empty table into INITIAL_DATA_SCHEMA, and flush again.
+
+    Return the SQL that restores that content into emptied tables. Its statement triggers fire as the ORM's did
+    (the search synonyms' rules are rebuilt, the search index hears that reference data changed); foreign keys are
+    deferred to the commit, as in Django's own restore. Generated columns are left to the database."""
+    # As Django flushes after a transactional test: sequences go on, post_migrate stays silent.
+    flush = partial(
+        call_command, "flush", interactive=False, reset_sequences=False, inhibit_post_migrate=True
+    )
+    flush(verbosity=0)
+    connection.creation.deserialize_db_from_string(serialized)
+    schema = connection.ops.quote_name(INITIAL_DATA_SCHEMA)
+    inserts = []
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")
+        for table in sorted(
+            connection.introspection.django_table_names(only_existing=True, include_views=False)
+        ):
+            name = connection.ops.quote_name(table)
+            cursor.execute(f"SELECT EXISTS (SELECT FROM {name})")
+            if not cursor.fetchone()[0]:
+                continue
+            cursor.execute(
+                "SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) FROM pg_attribute "
+                "WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped AND attgenerated = ''",
+                [name],
+            )
+            columns = cursor.fetchone()[0]
+            cursor.execute(f"CREATE TABLE {schema}.{name} AS SELECT {columns} FROM {name}")
+            inserts.append(f"INSERT INTO {name} ({columns}) SELECT {columns} FROM {schema}.{name}")
+    flush(verbosity=0)
+    return ";\n".join(inserts)
+
+
+@pytest.fixture(scope="session")
+def _initial_data(django_db_setup, django_db_blocker):
+    """The test database's initial content (regions, categories, groups…), kept once for every transactional
+    test with serialized rollback; made at the first of them (they run after the other tests).
+
+    Django empties the database after each such test (a TRUNCATE of every table) and would refill it before the
+    next by deserializing its JSON copy through the ORM, one to two seconds a test. Instead that copy is loaded
+    once here, snapshotted into plain tables, and each test gets it back with one round trip of INSERT … SELECT
+    (``_initial_data_restored``). Django is left an empty JSON copy to deserialize: with it, its flush still leaves
+    alone the content that migrations create (no post_migrate). A transactional test without serialized rollback
+    would break this (its flush runs post_migrate); there is none.
+
+    Django keeps the copy on the connection object, and once Playwright's event loop runs, asgiref hands the main
+    thread another connection object: the copy is taken here, before the browser starts.
+    """
+    from django.db import DEFAULT_DB_ALIAS, connections
+
+    connection = connections[DEFAULT_DB_ALIAS]
+    serialized = getattr(connection, "_test_serialized_contents", None)
+    if serialized is None:
+        # A database Django did not serialize (TEST["SERIALIZE"] off): there is nothing to restore.
+        yield None
+        return
+    with django_db_blocker.unblock():
+        restore_sql = snapshot_initial_data(connection, serialized)
+        connection.close()  # as after every transactional test
+    connection._test_serialized_contents = EMPTY_SERIALIZED_COPY
+    yield InitialData(serialized=serialized, restore_sql=restore_sql)
+    connection._test_serialized_contents = serialized
+    with django_db_blocker.unblock():
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP SCHEMA IF EXISTS {connection.ops.quote_name(INITIAL_DATA_SCHEMA)} CASCADE")
+        connection.close()
+
+
+def restores_initial_data(item) -> bool:
+    """Whether the test is transactional with serialized rollback (it starts from the initial content)."""
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction") and marker.kwargs.get("serialized_rollback"))
+
+
+@pytest.fixture(autouse=True)
+def _initial_data_restored(request, django_db_blocker):
+    """Each transactional test with serialized rollback starts from the initial content: Django's flush after the
+    previous one (or the snapshot) left every table empty, and this fills them again. Other tests: nothing."""
+    if not restores_initial_data(request.node):
+        return
+    initial_data = request.getfixturevalue("_initial_data")
+    if initial_data is None:
+        return
+    from django.db import connection, transaction
+
+    # Whichever connection object the main thread has now: Django's own restore deserializes nothing and its
+    # flush after the test keeps inhibiting post_migrate.
+    connection._test_serialized_contents = EMPTY_SERIALIZED_COPY
+    with django_db_blocker.unblock(), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(initial_data.restore_sql)

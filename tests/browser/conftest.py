@@ -5,14 +5,11 @@ Browsers cannot be downloaded here (never run ``playwright install``): the tests
 """
 
 import os
-from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
-from django.core.management import call_command
 from django.test import Client
 
 # Playwright's sync API keeps an asyncio event loop running in the main thread once the browser has started, so
@@ -64,105 +61,8 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
-# The schema holding the initial content of the test database, beside ``public`` (which is what Django sees).
-INITIAL_DATA_SCHEMA = "browser_tests_initial_data"
-# What Django's serialized rollback deserializes during browser tests: nothing (the restore is done in SQL).
-EMPTY_SERIALIZED_COPY = "[]"
-
-
-@dataclass(frozen=True)
-class InitialData:
-    serialized: str  # Django's JSON copy, made when it created the test database
-    restore_sql: str  # copies the snapshot back into the emptied tables, one INSERT … SELECT per table
-
-
-def snapshot_initial_data(connection, serialized: str) -> str:
-    """Put the database's initial content back the way Django does (flush, then deserialize its JSON copy through
-    the ORM, with every trigger firing), copy each non-empty table into INITIAL_DATA_SCHEMA, and flush again.
-
-    Return the SQL that restores that content into emptied tables. Its statement triggers fire as the ORM's did
-    (the search synonyms' rules are rebuilt, the search index hears that reference data changed); foreign keys are
-    deferred to the commit, as in Django's own restore. Generated columns are left to the database."""
-    # As Django flushes after a transactional test: sequences go on, post_migrate stays silent.
-    flush = partial(
-        call_command, "flush", interactive=False, reset_sequences=False, inhibit_post_migrate=True
-    )
-    flush(verbosity=0)
-    connection.creation.deserialize_db_from_string(serialized)
-    schema = connection.ops.quote_name(INITIAL_DATA_SCHEMA)
-    inserts = []
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")
-        for table in sorted(
-            connection.introspection.django_table_names(only_existing=True, include_views=False)
-        ):
-            name = connection.ops.quote_name(table)
-            cursor.execute(f"SELECT EXISTS (SELECT FROM {name})")
-            if not cursor.fetchone()[0]:
-                continue
-            cursor.execute(
-                "SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) FROM pg_attribute "
-                "WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped AND attgenerated = ''",
-                [name],
-            )
-            columns = cursor.fetchone()[0]
-            cursor.execute(f"CREATE TABLE {schema}.{name} AS SELECT {columns} FROM {name}")
-            inserts.append(f"INSERT INTO {name} ({columns}) SELECT {columns} FROM {schema}.{name}")
-    flush(verbosity=0)
-    return ";\n".join(inserts)
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _initial_data(django_db_setup, django_db_blocker):
-    """The test database's initial content (regions, categories, groups…), kept once for all browser tests.
-
-    Browser tests are transactional: Django empties the database after each one (a TRUNCATE of every table) and,
-    with ``serialized_rollback``, would refill it by deserializing its JSON copy through the ORM, about a second
-    per test. Instead that copy is loaded once here, snapshotted into plain tables, and each test gets it back
-    with one round trip of INSERT … SELECT (``_initial_data_restored``). Django is left an empty JSON copy to
-    deserialize: with it, its flush still leaves alone the content that migrations create (no post_migrate).
-
-    Browser tests run last, so the other tests' serialized rollbacks still get the real copy. Django keeps the
-    copy on the connection object, and once Playwright's event loop runs, asgiref hands the main thread another
-    connection object: the copy is taken here, before the browser starts.
-    """
-    from django.db import DEFAULT_DB_ALIAS, connections
-
-    connection = connections[DEFAULT_DB_ALIAS]
-    serialized = getattr(connection, "_test_serialized_contents", None)
-    if serialized is None:
-        # A database Django did not serialize (TEST["SERIALIZE"] off): there is nothing to restore.
-        yield None
-        return
-    with django_db_blocker.unblock():
-        restore_sql = snapshot_initial_data(connection, serialized)
-        connection.close()  # as after every transactional test
-    connection._test_serialized_contents = EMPTY_SERIALIZED_COPY
-    yield InitialData(serialized=serialized, restore_sql=restore_sql)
-    connection._test_serialized_contents = serialized
-    with django_db_blocker.unblock():
-        with connection.cursor() as cursor:
-            cursor.execute(f"DROP SCHEMA IF EXISTS {connection.ops.quote_name(INITIAL_DATA_SCHEMA)} CASCADE")
-        connection.close()
-
-
 @pytest.fixture(autouse=True)
-def _initial_data_restored(_initial_data, transactional_db):
-    """Each browser test starts from the initial content: Django's flush after the previous test (or the
-    snapshot) left every table empty, and this fills them again."""
-    from django.db import connection, transaction
-
-    if _initial_data is None:
-        return
-    # Whichever connection object the main thread has now: Django's own restore deserializes nothing and its
-    # flush after the test keeps inhibiting post_migrate.
-    connection._test_serialized_contents = EMPTY_SERIALIZED_COPY
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(_initial_data.restore_sql)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits(_initial_data_restored):
+def _fresh_rate_limits(_initial_data_restored, transactional_db):
     """Rate-limit counters live in the cache table, which the flush between transactional tests leaves alone:
     every browser test signs up and logs in from the same address with counters at zero."""
     from django.core.cache import cache
