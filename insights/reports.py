@@ -549,7 +549,7 @@ def adoption_report(*, now=None) -> Report:
     buyers_table = report.add(
         Table(
             name="acheteurs_actifs",
-            caption=_("Acheteurs actifs"),
+            caption=_("Acheteurs approuvés, et ceux qui se sont connectés récemment"),
             columns=[Column(_("Acheteurs"), numeric=False), Column(_("Nombre"))],
         )
     )

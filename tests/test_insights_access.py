@@ -2,7 +2,9 @@
 members and buyers are refused."""
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
+from lxml import html
 
 from tests.factories import BuyerFactory, MembershipFactory, SupplierFactory, UserFactory
 
@@ -87,3 +89,48 @@ def test_an_unknown_table_is_not_found(client):
 def test_the_admin_home_page_links_to_the_dashboard(curator_client):
     response = curator_client.get(reverse("admin:index"))
     assert reverse("insights:overview") in response.content.decode()
+
+
+LANDMARK_ROLES = {"section": "region", "nav": "navigation", "aside": "complementary"}
+
+
+def ids_and_landmark_names(content):
+    """The ids of a page, and the (role, accessible name) of its named landmarks: sections, navs and elements
+    with a role. A name given by ``aria-labelledby`` is read from the first element with that id, as browsers do."""
+    tree = html.fromstring(content)
+    ids = [element.get("id") for element in tree.iter() if element.get("id")]
+    text_of = {}
+    for element in tree.iter():
+        if element.get("id"):
+            text_of.setdefault(element.get("id"), " ".join(element.text_content().split()))
+    names = []
+    for element in tree.iter():
+        role = element.get("role") or LANDMARK_ROLES.get(element.tag)
+        if role not in ("region", "navigation", "complementary"):
+            continue
+        if element.get("aria-labelledby"):
+            name = " ".join(text_of.get(ref, "") for ref in element.get("aria-labelledby").split())
+        else:
+            name = element.get("aria-label") or ""
+        if name:
+            names.append((role, name))
+    return ids, names
+
+
+@pytest.mark.parametrize("language", [code for code, _name in settings.LANGUAGES])
+def test_ids_and_landmark_names_are_unique_on_each_page(client, language):
+    # A chart's <title> took the id of its section's heading ("buyers-title", "ages-title", "gaps-title",
+    # "regions-title"): the chart was named by the heading, and on the adoption page the section "Acheteurs actifs"
+    # had the same name as its table's region (axe-core: duplicate-id-aria, landmark-unique).
+    SupplierFactory(regions=["01"], categories=["entretien.menager"])
+    client.force_login(UserFactory(is_staff=True))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    for page in [url for url in PAGES if not url.split("?")[0].endswith(".csv")]:
+        response = client.get(page)
+        assert response.status_code == 200, page
+        ids, names = ids_and_landmark_names(response.content)
+        assert len(ids) == len(set(ids)), (page, sorted({id_ for id_ in ids if ids.count(id_) > 1}))
+        assert len(names) == len(set(names)), (
+            page,
+            sorted({name for name in names if names.count(name) > 1}),
+        )

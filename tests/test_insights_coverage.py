@@ -334,3 +334,29 @@ def test_the_cell_page_says_a_supplier_serves_the_region_also_through_all_of_que
     response = curator_client.get(reverse("insights:cell") + "?region=01&sector=entretien")
     text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
     assert sentence in text
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        (
+            "fr",
+            "Aucun fournisseur publié ne dessert la région avec au moins une catégorie du secteur « Fabrication et "
+            "sous-traitance ».",
+        ),
+        (
+            "en",
+            "No published supplier serves the region with at least one category of the sector “Manufacturing and "
+            "subcontracting”.",
+        ),
+    ],
+)
+def test_an_empty_cell_says_no_supplier_serves_the_region(curator_client, catalogue, language, sentence):
+    # It said "0 fournisseur publié dessert la région [...] : il dessert toute la région [...]" ("0 published
+    # suppliers serve the region [...]: each serves [...]"), describing suppliers that are not there.
+    curator_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = curator_client.get(reverse("insights:cell") + "?region=01&sector=fabrication")
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
+    assert sentence in text
+    assert "0 fournisseur" not in text
+    assert "0 published" not in text

@@ -134,7 +134,7 @@ def test_the_last_month_of_a_line_chart_is_drawn_whole(page, use_language, log_i
     log_in(UserFactory(is_staff=True, email="personnel@mtess.gouv.qc.ca"))
     use_language(language)
     open_page(page, reverse("insights:adoption"))
-    box = page.locator("#workspace-activity-title").evaluate(
+    box = page.locator("#workspace-activity-chart-title").evaluate(
         "(title) => { const svg = title.closest('svg');"
         " const labels = svg.querySelectorAll('text.chart__label--middle');"
         " const last = labels[labels.length - 1].getBBox();"
