@@ -160,6 +160,8 @@ class BarChart:
     bar_height: float
     rows: list[BarRow]
     legend: list[tuple[str, str]] = field(default_factory=list)  # (css class, label)
+    # Every bar is 0: the page says so rather than drawing bars of no length.
+    empty: bool = False
 
     @property
     def body(self):
@@ -185,7 +187,8 @@ def bar_chart(bars, *, legend=(), plot_width=360, bar_height=20, gap=8) -> BarCh
     """Horizontal bars. ``bars`` are ``(label, [(value, css class), …])``: a bar's segments are stacked; the bar's
     total is written after it."""
     label_width = max((_text_width(label) for label, _segments in bars), default=0) + 12
-    largest = max((sum(value for value, _css in segments) for _label, segments in bars), default=0) or 1
+    highest = max((sum(value for value, _css in segments) for _label, segments in bars), default=0)
+    largest = highest or 1
     rows = []
     for i, (label, segments) in enumerate(bars):
         y = i * (bar_height + gap)
@@ -215,6 +218,7 @@ def bar_chart(bars, *, legend=(), plot_width=360, bar_height=20, gap=8) -> BarCh
         bar_height=bar_height,
         rows=rows,
         legend=list(legend),
+        empty=highest == 0,
     )
 
 
@@ -288,6 +292,8 @@ class LineChart:
     plot_left: float
     plot_bottom: float
     plot_right: float
+    # Every value is 0: the page says so rather than drawing flat lines.
+    empty: bool = False
 
     @property
     def body(self):
@@ -318,7 +324,8 @@ def line_chart(x_labels, series, *, plot_width=560, plot_height=180) -> LineChar
     """``x_labels`` in order; ``series`` are ``(css class, label, values)`` with one value per x label (counts:
     the y axis has integer ticks)."""
     left, top, bottom_room = 48, 10, 28
-    ticks = integer_ticks(max((max(values, default=0) for _css, _label, values in series), default=0))
+    highest = max((max(values, default=0) for _css, _label, values in series), default=0)
+    ticks = integer_ticks(highest)
     scale_top = ticks[-1]
     count = len(x_labels)
     step = plot_width / (count - 1) if count > 1 else 0
@@ -367,4 +374,5 @@ def line_chart(x_labels, series, *, plot_width=560, plot_height=180) -> LineChar
         plot_left=left,
         plot_bottom=top + plot_height,
         plot_right=left + plot_width,
+        empty=highest == 0,
     )

@@ -104,3 +104,21 @@ def test_each_series_has_its_own_dash_pattern_and_marker_shown_in_the_legend():
         assert sample.get("aria-hidden") == "true"
         assert pattern in sample.find(f"{SVG}line").get("class").split()
         assert sample.find(f"{SVG}{tag}") is not None
+
+
+@pytest.mark.parametrize("template", ["insights/_bar_chart.html", "insights/_line_chart.html"])
+@pytest.mark.parametrize("values", [[0, 0, 0], [0, 2, 0]])
+def test_a_chart_of_zeros_says_there_is_nothing_to_draw_instead_of_drawing_it(template, values):
+    if template.endswith("_bar_chart.html"):
+        chart = charts.bar_chart([(f"Région {i}", [(value, "bar--found")]) for i, value in enumerate(values)])
+    else:
+        chart = charts.line_chart(["jan.", "fév.", "mars"], [("series--thin", "Minces", values)])
+    with translation.override("fr"):
+        html = render_to_string(
+            template, {"chart": chart, "chart_id": "essai", "title": "Recherches", "table_caption": "Tableau"}
+        )
+    if any(values):
+        assert "<svg" in html and "rien à tracer" not in html
+    else:
+        assert "<svg" not in html
+        assert "« Recherches » : rien à tracer pour l'instant" in html

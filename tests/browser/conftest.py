@@ -61,6 +61,14 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _initial_data_before_the_browser(_initial_data):
+    """The initial data's snapshot (tests/conftest.py) is taken, if no earlier test took it, before the browser
+    starts: once Playwright's event loop runs, the main thread gets another connection object, without Django's
+    serialized copy. Session fixtures are set up before function ones, and autouse ones first."""
+    return _initial_data
+
+
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits(_initial_data_restored, transactional_db):
     """Rate-limit counters live in the cache table, which the flush between transactional tests leaves alone:

@@ -131,6 +131,10 @@ def test_the_coverage_table_fits_a_laptop_screen_without_scrolling_sideways(
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_last_month_of_a_line_chart_is_drawn_whole(page, use_language, log_in, language):
+    # A list made this month: a chart whose every value is 0 is replaced by a sentence saying so.
+    Shortlist.objects.create(
+        owner=BuyerFactory(), name="Déneigement", region_id="02", category_id="entretien.deneigement"
+    )
     log_in(UserFactory(is_staff=True, email="personnel@mtess.gouv.qc.ca"))
     use_language(language)
     open_page(page, reverse("insights:adoption"))
