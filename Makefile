@@ -33,6 +33,7 @@ demo: db
 	SITE_URL=$(SITE_URL) $(PY) manage.py create_demo_staff
 	SITE_URL=$(SITE_URL) $(PY) manage.py load_demo_buyers
 	SITE_URL=$(SITE_URL) $(PY) manage.py create_demo_member
+	SITE_URL=$(SITE_URL) $(PY) manage.py load_demo_activity
 
 # The site and, beside it, the task worker (emails, digests, reminders, purges); Ctrl-C stops both.
 run: demo

@@ -36,3 +36,15 @@ def test_make_demo_creates_the_demo_member():
     makefile = (Path(__file__).resolve().parents[1] / "Makefile").read_text()
     demo_target = makefile.split("\ndemo:")[1].split("\n\n")[0]
     assert "manage.py create_demo_member" in demo_target
+
+
+@pytest.mark.django_db
+def test_the_demo_member_prefers_a_listing_with_a_public_email_which_needs_can_reach():
+    SupplierFactory(name="Aaa sans courriel", regions=["08"], categories=["alimentation.traiteur"])
+    reachable = SupplierFactory(
+        name="Zzz joignable", email="info@zzz.qc.ca", regions=["08"], categories=["alimentation.traiteur"]
+    )
+
+    call_command("create_demo_member")
+
+    assert Membership.objects.get(user__email="entreprise@demo.quebec").supplier == reachable

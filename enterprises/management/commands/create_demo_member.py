@@ -15,12 +15,17 @@ DEMO_CATEGORY = "alimentation.traiteur"
 
 
 def demo_listing() -> Supplier | None:
+    """Preferably a listing with a public email: only those receive buyers' needs ("Mes occasions")."""
     published = Supplier.objects.published().order_by("name", "pk")
-    return (
-        published.filter(regions_served=DEMO_REGION, categories=DEMO_CATEGORY).first()
-        or published.filter(regions_served=DEMO_REGION).first()
-        or published.first()
-    )
+    for listings in (published.exclude(email=""), published):
+        found = (
+            listings.filter(regions_served=DEMO_REGION, categories=DEMO_CATEGORY).first()
+            or listings.filter(regions_served=DEMO_REGION).first()
+            or listings.first()
+        )
+        if found is not None:
+            return found
+    return None
 
 
 class Command(BaseCommand):
