@@ -86,9 +86,14 @@ def test_an_unknown_table_is_not_found(client):
     assert client.get(reverse("insights:sector", kwargs={"sector": "inconnu"})).status_code == 404
 
 
-def test_the_admin_home_page_links_to_the_dashboard(curator_client):
-    response = curator_client.get(reverse("admin:index"))
-    assert reverse("insights:overview") in response.content.decode()
+def test_the_admin_home_page_links_to_the_dashboard_in_its_own_box(curator_client):
+    content = curator_client.get(reverse("admin:index")).content.decode()
+    box = content[content.index('id="dashboard-link"') :]
+    box = box[: box.index("</table>")]
+    assert "<caption>Tableau de bord du ministère</caption>" in box
+    assert f'<a href="{reverse("insights:overview")}">' in box
+    waiting = content[content.index('id="waiting-for-decision"') :]
+    assert reverse("insights:overview") not in waiting[: waiting.index("</table>")]
 
 
 LANDMARK_ROLES = {"section": "region", "nav": "navigation", "aside": "complementary"}
