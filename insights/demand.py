@@ -146,11 +146,10 @@ def search_counts(*, months: int, now: datetime) -> dict[CellKey, list[int]]:
     wanted = period_months(months, now)
     current = month_of(now)
     today = timezone.localdate(now)
-    rolled = {"month": _rolled("month", wanted[:-1]), "day": _rolled("day", days_between(current, today))}
+    days = days_between(current, today)
+    rolled = {"month": _rolled("month", wanted[:-1]), "day": _rolled("day", days)}
     spans = [(month, add_months(month, 1)) for month in wanted[:-1] if month not in rolled["month"]]
-    spans += [
-        (day, day + timedelta(days=1)) for day in days_between(current, today) if day not in rolled["day"]
-    ]
+    spans += [(day, day + timedelta(days=1)) for day in days if day not in rolled["day"]]
     spans.append((today, add_months(current, 1)))
     sector_of = dict(Category.objects.values_list("code", "sector_id"))
     cells = count_cells(search_groups(_events_between(spans)), sector_of)
@@ -183,6 +182,12 @@ def rolled_totals(kind: str, periods: tuple[date, ...], newest: int | None) -> d
     return {(column, region, code): (searches, empty) for column, region, code, searches, empty in totals}
 
 
+def searches_by_cell(counts, by: str = DemandColumn.CATEGORY) -> dict[tuple[str, str], tuple[int, int]]:
+    """From ``search_counts``: (searches, found nothing) per (region code, category code) — or (region code,
+    sector code) with ``by="sector"``."""
+    return {(region, code): figures for (column, region, code), figures in counts.items() if column == by}
+
+
 def search_demand(
     *, months: int, now: datetime, by: str = DemandColumn.CATEGORY, counts=None
 ) -> dict[tuple[str, str], Demand]:
@@ -190,9 +195,8 @@ def search_demand(
     ``counts``: ``search_counts`` of the period, when already read."""
     counts = counts if counts is not None else search_counts(months=months, now=now)
     return {
-        (region, code): Demand(searches=searches, empty_searches=empty)
-        for (column, region, code), (searches, empty) in counts.items()
-        if column == by
+        key: Demand(searches=searches, empty_searches=empty)
+        for key, (searches, empty) in searches_by_cell(counts, by).items()
     }
 
 
@@ -321,12 +325,7 @@ def demand_beside_supply(
     coverage = coverage_by_category(
         filters or CoverageFilters(), categories=reference.categories, regions=reference.regions, now=now
     )
-    counts = counts if counts is not None else search_counts(months=months, now=now)
-    searched = {
-        (region, code): figures
-        for (column, region, code), figures in counts.items()
-        if column == DemandColumn.CATEGORY
-    }
+    searched = searches_by_cell(counts if counts is not None else search_counts(months=months, now=now))
     needs = needs_by_cell(months=months, now=now)
     records = records_by_cell(months=months, now=now)
     # Plain tuples, dicts and lists in the loop: at 1,000,000 search events a period has some 17,000 cells with

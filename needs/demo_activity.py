@@ -21,7 +21,10 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from buyers.management.commands.load_demo_buyers import DEMO_BUYER_EMAIL
 from buyers.models import Buyer, BuyerOrganisation, BuyerStatus
+from enterprises.management.commands.create_demo_member import DEMO_EMAIL as DEMO_MEMBER_EMAIL
+from suppliers.management.commands.create_demo_staff import DEMO_EMAIL as DEMO_STAFF_EMAIL
 from suppliers.models import Category, Region, Supplier
 
 from . import services
@@ -44,9 +47,6 @@ from .models import (
 SEED = 2026
 # Emails about a step older than this were sent at the time; newer ones wait for the task worker.
 SENT_AFTER = timedelta(hours=12)
-DEMO_BUYER_EMAIL = "acheteuse@demo.quebec"
-DEMO_MEMBER_EMAIL = "entreprise@demo.quebec"
-DEMO_STAFF_EMAIL = "curatrice@demo.quebec"
 # Other buyers, created as load_demo_buyers creates the demo buyer (no password: they only write needs).
 OTHER_BUYERS = [
     ("achats.rouyn@demo.quebec", "Marc", "Bélanger", "Ville de Rouyn-Noranda", "Agent d'approvisionnement"),
@@ -59,6 +59,8 @@ OTHER_BUYERS = [
     ),
 ]
 MAX_RECIPIENTS = 5
+# Fates of needs that never reach publication: their deadline stays the one the buyer chose when writing.
+NEVER_PUBLISHED = ("draft", "submitted", "changes_requested", "rejected", "withdrawn_draft")
 MIN_RECIPIENTS = 3
 SEAO_URL = "https://seao.gouv.qc.ca/avis-resultat-recherche/avis-reference?ItemId=demo-{reference}"
 
@@ -479,7 +481,7 @@ class NeedMaker:
         if spec.fate == "published_now":
             created = self.now - timedelta(hours=30)
             submitted, decided = created + timedelta(hours=3), self.now - timedelta(hours=2)
-        if spec.fate in ("draft", "submitted", "changes_requested", "rejected", "withdrawn_draft"):
+        if spec.fate in NEVER_PUBLISHED:
             # Never published: the deadline the buyer chose when writing it.
             deadline = add_business_days(timezone.localdate(created), 15)
         else:
@@ -505,7 +507,7 @@ class NeedMaker:
         need = services.need_create(buyer=buyer, data=data)
         timeline = Timeline(need, self.now)
         timeline.date(created, (0, 0, 0), created_at=None, status_changed_at=None)
-        if spec.fate in ("draft", "submitted", "changes_requested", "rejected", "withdrawn_draft"):
+        if spec.fate in NEVER_PUBLISHED:
             Need.objects.filter(pk=need.pk).update(response_deadline=deadline)
         if created.year != self.today.year:
             # References number the needs of the year they were written in.

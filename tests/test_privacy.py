@@ -155,20 +155,15 @@ def test_purges_are_declared_as_periodic_tasks():
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_the_worker_runs_the_login_records_purge(monkeypatch):
-    from django.db import connection
-    from procrastinate.contrib.django import app
+def test_the_worker_runs_the_login_records_purge():
     from procrastinate.contrib.django.models import ProcrastinateJob
 
     from privacy.tasks import purge_login_records
+    from tests.test_task_queue import run_worker_until_idle
 
-    # The worker's thread must not keep its connection (CONN_MAX_AGE) past the test, or the test database
-    # cannot be dropped: procrastinate closes it after the task only once it is "old".
-    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 0)
     login_record(AccessLog, username="ancien@coop.example", days_ago=retention.LOGIN_RECORDS.days + 1)
     job_id = purge_login_records.defer(timestamp=0)
-    with app.replace_connector(app.connector.get_worker_connector()):
-        app.run_worker(wait=False, install_signal_handlers=False, listen_notify=False)
+    run_worker_until_idle()
     assert ProcrastinateJob.objects.get(id=job_id).status == "succeeded"
     assert not AccessLog.objects.exists()
 
